@@ -1,0 +1,1 @@
+"""The GraphQL API (never imports torch or workers)."""

@@ -1,0 +1,1 @@
+"""The single ``orthograph`` command line; it calls the services and holds no logic."""

@@ -1,0 +1,32 @@
+"""Where the services are and where local state lives: the settings every process shares.
+
+Each process kind (CLI, worker, API, local stack) has its own pydantic-settings class that
+inherits these fields, so one ``ORTHOGRAPH_NEO4J_URI`` reaches all of them. Nothing is read from
+the environment at import time: callers go through a cached accessor of their own settings class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+"""The checkout this package was installed from (editable install), home of ``.orthograph/``."""
+
+
+class Connections(BaseSettings):
+    """Neo4j, Redis and the state folder. Environment prefix ``ORTHOGRAPH_``."""
+
+    model_config = SettingsConfigDict(env_prefix="ORTHOGRAPH_", extra="ignore")
+
+    home: Path = Field(
+        default=PROJECT_ROOT / ".orthograph",
+        description="Runtime state: Neo4j data, Redis data, logs, pid files, raster store.",
+    )
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("orthograph-local")
+    neo4j_database: str = "neo4j"
+    redis_url: str = "redis://127.0.0.1:6379/0"

@@ -1,0 +1,69 @@
+"""Plain records that cross from ingest (vector, raster, model) to the graph.
+
+They are the contract between the producers in ``ingest``/``model`` and the writer in
+``graphdb``: plain values, no database or framework objects, so they can be pickled into a
+Celery task result or built by hand in a test.
+
+Geometry is always WGS84 longitude/latitude (EPSG:4326, x = lon); ``source_crs`` keeps the EPSG
+code of the input so exports can go back to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from shapely.geometry.base import BaseGeometry
+
+Origin = Literal["model", "rules", "both"]
+
+
+@dataclass(frozen=True, slots=True)
+class MapObject:
+    """One object of a scene graph at one map scale.
+
+    ``key`` is stable for the same real-world input (an OSM ``way/123``, a hash of the member
+    keys of a generalised block, a hash of a model polygon's normalised geometry); together with
+    the state, scale and class it makes the deterministic graph id, so a retried write changes
+    nothing.
+    """
+
+    key: str
+    cls: str
+    scale: int
+    geometry: BaseGeometry
+    source_crs: int | None = None
+    name: str | None = None
+    confidence: float = 1.0
+    source: str = ""
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A triplet ``subject -predicate-> object`` between two objects, by their keys.
+
+    ``predicate`` is an ontology predicate id in its stored (canonical) direction; ``part_of``
+    links across scales set ``cross_scale``.
+    """
+
+    subject_key: str
+    predicate: str
+    object_key: str
+    confidence: float = 1.0
+    origin: Origin = "rules"
+    cross_scale: bool = False
+
+
+@dataclass(slots=True)
+class SceneGraph:
+    """Everything one ingest produces for one map state: objects at every scale and relations.
+
+    ``coverage`` is the WGS84 polygon the input covers; a diff only compares where two states'
+    coverages overlap.
+    """
+
+    objects: list[MapObject]
+    relations: list[Relation]
+    coverage: BaseGeometry
+    source_crs: int | None = None

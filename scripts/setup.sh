@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install everything orthograph needs on a fresh Debian machine, from the project's own files:
+# system packages (Redis), the Python virtual environment at .venv/, and the Neo4j launcher.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if ((${#need_apt[@]})); then
+  log "installing system packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  log "creating virtual environment .venv/"
+  python3 -m venv .venv
+fi
+extras="${ORTHOGRAPH_EXTRAS:-ingest,workers,api,dev}"
+stamp=.venv/.orthograph-installed
+if [[ ! -f $stamp || pyproject.toml -nt $stamp || $(cat "$stamp") != "$extras" ]]; then
+  log "installing Python packages (.[$extras])"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[$extras]"
+  echo "$extras" >"$stamp"
+fi
+
+launcher=graphdb/launcher
+if [[ ! -d $launcher/target/lib || -n $(find "$launcher/pom.xml" "$launcher/src" -newer "$launcher/target/lib" -print -quit) ]]; then
+  log "building the Neo4j launcher (Maven)"
+  mvn -q -B -f "$launcher/pom.xml" package -DskipTests
+  touch "$launcher/target/lib"
+fi
+log "ready"
