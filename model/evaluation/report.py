@@ -1,0 +1,99 @@
+"""``evaluate``: score predictions against ground truth and build the JSON-ready report.
+
+Layout (every value a float, an int, ``None`` or a dict of those)::
+
+    {
+      "overall":   BLOCK,                  # all samples of all scales
+      "per_scale": {"2000": BLOCK, ...},   # samples of one scale, keyed by its denominator
+    }
+    BLOCK = {
+      "images": int,                       # samples in the block
+      "predcls" | "sgcls" | "sgdet" | "phrdet":
+          {"R@20", "R@50", "R@100", "ngR@...", "mR@...", "zR@..."} or None,
+      "star": {"predcls" | "sgcls" | "sgdet":
+          {"MR@1000", "MR@1500", "MR@2000", "mMR@...", "HMR@..."} or None},
+      "objects": {class: {"iou", "precision", "recall", "f1"}} or None,
+      "proposal_recall": float or None,
+    }
+
+A task block is ``None`` when no sample of the block has both predictions for the task and at
+least one ground-truth triplet; ``zR@K`` is ``None`` without training triplets or without
+zero-shot ground truth; ``objects`` and ``proposal_recall`` are ``None`` without SGDet
+predictions. The metrics are defined in ``recall``, ``objects`` and docs/evaluation.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from model.errors import InvalidEvaluationInput
+from model.evaluation.objects import objects_block, proposal_recall
+from model.evaluation.recall import star_block, task_block
+from model.evaluation.scoring import SampleScores, TrainTriplets, score_sample
+from model.evaluation.types import EvaluationSample
+
+TASKS = ("predcls", "sgcls", "sgdet", "phrdet")
+STAR_TASKS = ("predcls", "sgcls", "sgdet")
+
+
+def _train_set(train_triplets: Collection[tuple[str, str, str]] | None) -> TrainTriplets | None:
+    if train_triplets is None:
+        return None
+    for triplet in train_triplets:
+        if (
+            not isinstance(triplet, tuple)
+            or len(triplet) != 3
+            or not all(isinstance(part, str) and part for part in triplet)
+        ):
+            raise InvalidEvaluationInput(
+                f"training triplet {triplet!r} must be a tuple of three non-empty strings "
+                "(subject class, predicate, object class)"
+            )
+    return frozenset(train_triplets)
+
+
+def _block(scores: Sequence[SampleScores]) -> dict[str, Any]:
+    relations = {
+        task: [(s.truth, s.tasks[task]) for s in scores if s.truth is not None and task in s.tasks]
+        for task in TASKS
+    }
+    detections = [s.detection for s in scores if s.detection is not None]
+    return {
+        "images": len(scores),
+        **{task: task_block(relations[task]) for task in TASKS},
+        "star": {task: star_block(relations[task]) for task in STAR_TASKS},
+        "objects": objects_block(detections) if detections else None,
+        "proposal_recall": proposal_recall(detections),
+    }
+
+
+def evaluate(
+    samples: Iterable[EvaluationSample],
+    *,
+    train_triplets: Collection[tuple[str, str, str]] | None = None,
+) -> dict[str, Any]:
+    """Score every sample and report overall and per map scale (layout in the module docstring).
+
+    ``train_triplets`` are the (subject class, predicate, object class) triplets of the training
+    set; ground-truth triplets outside it are zero-shot. Each (image_id, scale) may appear once.
+    """
+    train = _train_set(train_triplets)
+    seen: set[tuple[str, int]] = set()
+    scores: list[SampleScores] = []
+    for sample in samples:
+        key = (sample.image_id, int(sample.scale))
+        if key in seen:
+            raise InvalidEvaluationInput(
+                f"image {key[0]!r} at scale {key[1]} is given twice; give one sample per image "
+                "and scale, with all its task predictions"
+            )
+        seen.add(key)
+        scores.append(score_sample(sample, train))
+    return {
+        "overall": _block(scores),
+        "per_scale": {
+            str(scale): _block([s for s in scores if s.scale == scale])
+            for scale in sorted({s.scale for s in scores})
+        },
+    }

@@ -1,0 +1,173 @@
+"""Score one sample: match each task's rankings and count object hits for one image and scale.
+
+This is the per-image half of the evaluator; ``report`` aggregates the results over images.
+Masks become sparse rows once per image (ground truth, detections, proposals) and every overlap
+is a sparse product (see ``masks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.evaluation._checks import IndexedTriplet
+from model.evaluation.masks import iou_matrix, mask_rows
+from model.evaluation.matching import (
+    CodedTriplets,
+    phrdet_hits,
+    predcls_hits,
+    sgcls_hits,
+    sgdet_hits,
+)
+from model.evaluation.objects import DetectionCounts, class_counts, proposal_hits
+from model.evaluation.ranking import (
+    graph_constrained_order,
+    ranking_scores,
+    unconstrained_order,
+)
+from model.evaluation.recall import RANKING_LIMIT, RankingHits, RelationTruth
+from model.evaluation.types import (
+    EvaluationSample,
+    GroundTruth,
+    PredictedTriplet,
+    TripletScoring,
+)
+
+TrainTriplets = frozenset[tuple[str, str, str]]
+"""Training-set (subject class, predicate, object class) triplets, for zero-shot recall."""
+
+
+class Codebook:
+    """Integer codes for the string ids (classes, predicates) of one sample."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, int] = {}
+
+    def encode(self, ids: Iterable[str]) -> np.ndarray:
+        """The int64 code of each id, assigning new codes to ids seen for the first time."""
+        return np.array([self._codes.setdefault(i, len(self._codes)) for i in ids], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class SampleScores:
+    """What one sample contributes to the report.
+
+    ``truth`` is ``None`` when the image has no ground-truth triplet (relation metrics skip it);
+    ``tasks`` maps "predcls", "sgcls", "sgdet", "phrdet" to hits for the tasks that were
+    predicted on an image with triplets; ``detection`` is ``None`` without an SGDet prediction.
+    """
+
+    scale: int
+    truth: RelationTruth | None
+    tasks: dict[str, RankingHits]
+    detection: DetectionCounts | None
+
+
+def _coded(triplets: Sequence[IndexedTriplet], codebook: Codebook) -> CodedTriplets:
+    return CodedTriplets(
+        np.array([t.subject for t in triplets], dtype=np.int64),
+        codebook.encode(t.predicate for t in triplets),
+        np.array([t.object for t in triplets], dtype=np.int64),
+    )
+
+
+def _rankings(
+    triplets: Sequence[PredictedTriplet],
+    codebook: Codebook,
+    object_scores: np.ndarray,
+    scoring: TripletScoring,
+) -> tuple[CodedTriplets, CodedTriplets]:
+    """Graph-constrained and unconstrained rankings, both cut at ``RANKING_LIMIT``."""
+    coded = _coded(triplets, codebook)
+    scores = ranking_scores(
+        coded.subjects, coded.objects, np.array([t.score for t in triplets], dtype=np.float64),
+        object_scores, scoring,
+    )
+    return (
+        coded.take(graph_constrained_order(coded.subjects, coded.objects, scores, RANKING_LIMIT)),
+        coded.take(unconstrained_order(scores, RANKING_LIMIT)),
+    )
+
+
+def _hits(
+    rankings: tuple[CodedTriplets, CodedTriplets], match: Callable[[CodedTriplets], np.ndarray]
+) -> RankingHits:
+    graph, no_graph = rankings
+    return RankingHits(graph=match(graph), no_graph=match(no_graph))
+
+
+def _relation_truth(truth: GroundTruth, train: TrainTriplets | None) -> RelationTruth:
+    classes = [obj.class_id for obj in truth.objects]
+    _, pairs = np.unique(
+        np.array([(t.subject, t.object) for t in truth.triplets], dtype=np.int64), axis=0,
+        return_inverse=True,
+    )
+    zero_shot = None
+    if train is not None:
+        zero_shot = np.array([
+            (classes[t.subject], t.predicate, classes[t.object]) not in train
+            for t in truth.triplets
+        ])
+    return RelationTruth(
+        predicates=np.array([t.predicate for t in truth.triplets], dtype=str),
+        pairs=pairs.ravel(),
+        zero_shot=zero_shot,
+    )
+
+
+def score_sample(sample: EvaluationSample, train: TrainTriplets | None) -> SampleScores:
+    """Match every given task's rankings and count object hits for one sample."""
+    truth = sample.ground_truth
+    codebook = Codebook()
+    truth_classes = codebook.encode(obj.class_id for obj in truth.objects)
+    coded_truth = _coded(truth.triplets, codebook)
+    has_relations = bool(truth.triplets)
+    tasks: dict[str, RankingHits] = {}
+    if has_relations and sample.predcls is not None:
+        tasks["predcls"] = _hits(
+            _rankings(sample.predcls.triplets, codebook, np.ones(len(truth.objects)),
+                      TripletScoring.PREDICATE),
+            lambda ranked: predcls_hits(ranked, coded_truth),
+        )
+    if has_relations and sample.sgcls is not None:
+        labels = sample.sgcls.labels
+        label_right = codebook.encode(label.class_id for label in labels) == truth_classes
+        tasks["sgcls"] = _hits(
+            _rankings(sample.sgcls.triplets, codebook,
+                      np.array([label.score for label in labels]), sample.sgcls.scoring),
+            lambda ranked: sgcls_hits(ranked, coded_truth, label_right),
+        )
+    detection_counts = None
+    if sample.sgdet is not None:
+        detection = sample.sgdet
+        truth_rows = mask_rows([obj.mask for obj in truth.objects], truth.shape)
+        detected_rows = mask_rows([obj.mask for obj in detection.objects], truth.shape)
+        detected_classes = codebook.encode(obj.class_id for obj in detection.objects)
+        detected_scores = np.array([obj.score for obj in detection.objects], dtype=np.float64)
+        iou = iou_matrix(detected_rows, truth_rows)
+        proposal_iou = (
+            iou if detection.proposals is None
+            else iou_matrix(mask_rows(detection.proposals, truth.shape), truth_rows)
+        )
+        detection_counts = DetectionCounts(
+            classes=class_counts(
+                truth_rows, [obj.class_id for obj in truth.objects], detected_rows,
+                [obj.class_id for obj in detection.objects], detected_scores, iou,
+            ),
+            proposal_hits=proposal_hits(proposal_iou),
+            ground_truth_objects=len(truth.objects),
+        )
+        if has_relations:
+            rankings = _rankings(detection.triplets, codebook, detected_scores, detection.scoring)
+            tasks["sgdet"] = _hits(rankings, lambda ranked: sgdet_hits(
+                ranked, detected_classes, coded_truth, truth_classes, iou))
+            tasks["phrdet"] = _hits(rankings, lambda ranked: phrdet_hits(
+                ranked, detected_classes, detected_rows, coded_truth, truth_classes, truth_rows))
+    return SampleScores(
+        scale=int(sample.scale),
+        truth=_relation_truth(truth, train) if has_relations else None,
+        tasks=tasks,
+        detection=detection_counts,
+    )
