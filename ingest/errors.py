@@ -99,3 +99,7 @@ class InvalidTileMask(IngestError, ValueError):
 
 class OffGridPolygon(IngestError, ValueError):
     """A tile polygon whose vertices are not on the pixel grid of the level it is merged on."""
+
+
+class DuplicateKey(IngestError, ValueError):
+    """Two objects of one state with the same key (relations refer to objects by key)."""

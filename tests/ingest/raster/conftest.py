@@ -1,0 +1,34 @@
+"""Fixtures of the raster tests: tiny GeoTIFFs written in code, with a real CRS, and real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from raster_fixtures import DATA, MakeTif, write_tif
+
+
+@pytest.fixture
+def make_tif(tmp_path: Path) -> MakeTif:
+    """``make_tif(name, pixels, **options)`` writes a GeoTIFF into the test's tmp_path."""
+
+    def make(name: str, pixels: np.ndarray, **options: object) -> Path:
+        return write_tif(tmp_path / name, pixels, **options)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def shared_imagery() -> Path:
+    """The shared real imagery folder; the test is skipped where the checkout lacks it."""
+    if not DATA.is_dir():
+        pytest.skip(f"shared data not found at {DATA}")
+    return DATA
+
+
+@pytest.fixture
+def rgb_uint8() -> np.ndarray:
+    """A 3 x 200 x 300 uint8 image whose pixel values encode band, row and column."""
+    rng = np.random.default_rng(7)
+    return rng.integers(0, 256, size=(3, 200, 300), dtype=np.uint8)
