@@ -1,0 +1,143 @@
+"""``orthograph stack``: start, stop, inspect, back up and restore the local Neo4j and Redis.
+
+Domain errors become one line on stderr and an exit code from :data:`EXIT_CODES`; no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+import stack
+from stack.errors import (
+    BackupInvalid,
+    InvalidAddress,
+    PortInUse,
+    StackError,
+    StackRunning,
+    StartupFailed,
+    StopFailed,
+    ToolMissing,
+)
+from stack.lifecycle import ServiceStatus, StackStatus
+
+app = typer.Typer(
+    help="The local Neo4j and Redis (loopback only), for development and tests.",
+    no_args_is_help=True,
+)
+
+EXIT_CODES: dict[type[StackError], int] = {
+    InvalidAddress: 2,
+    PortInUse: 3,
+    ToolMissing: 4,
+    StartupFailed: 5,
+    StopFailed: 6,
+    StackRunning: 7,
+    BackupInvalid: 8,
+}
+"""Exit code per error; 1 for any other StackError, 2 for invalid settings."""
+
+T = TypeVar("T")
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run ``action``, turning domain and settings errors into a message and an exit code."""
+    try:
+        return action()
+    except StackError as error:
+        _fail(str(error), EXIT_CODES.get(type(error), 1))
+    except ValidationError as error:
+        problems = "; ".join(
+            f"ORTHOGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        _fail(f"invalid setting: {problems}", 2)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"orthograph stack: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _describe(service: ServiceStatus) -> str:
+    if service.pid is not None and service.running:
+        state = f"running (pid {service.pid})"
+    elif service.pid is not None:
+        state = f"starting or stuck (pid {service.pid}, not answering)"
+    elif service.running:
+        state = "answering, but not started by this stack"
+    else:
+        state = "stopped"
+    return f"{service.name:<6} {service.address:<28} {state}  log: {service.log}"
+
+
+def _as_json(status: StackStatus) -> dict[str, object]:
+    def entry(service: ServiceStatus, key: str) -> dict[str, object]:
+        return {
+            key: service.address,
+            "running": service.running,
+            "pid": service.pid,
+            "log": str(service.log),
+        }
+
+    return {
+        "home": str(status.home),
+        "neo4j": entry(status.neo4j, "uri"),
+        "redis": entry(status.redis, "url"),
+    }
+
+
+@app.command()
+def up() -> None:
+    """Start Neo4j and Redis (reusing any already running) and print their addresses."""
+    status = _run(stack.up)
+    typer.echo(f"neo4j  {status.neo4j.address}  (pid {status.neo4j.pid})")
+    typer.echo(f"redis  {status.redis.address}  (pid {status.redis.pid})")
+
+
+@app.command()
+def down() -> None:
+    """Stop the Neo4j and Redis this stack started; leave anything else alone."""
+    stopped = _run(stack.down)
+    for service in stopped:
+        typer.echo(f"stopped {service.name} (pid {service.pid})")
+    if not stopped:
+        typer.echo("nothing of this stack was running")
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show whether Neo4j and Redis answer, and which of them this stack started."""
+    current = _run(stack.status)
+    if as_json:
+        typer.echo(json.dumps(_as_json(current), indent=2))
+        return
+    typer.echo(f"home   {current.home}")
+    typer.echo(_describe(current.neo4j))
+    typer.echo(_describe(current.redis))
+
+
+@app.command()
+def backup(
+    out: Annotated[Path, typer.Option("--out", help="New or empty folder to write the backup to.")],
+) -> None:
+    """Copy the Neo4j data folder to a backup folder (the stack must be stopped)."""
+    dest = _run(lambda: stack.backup(out))
+    typer.echo(f"backed up Neo4j data to {dest}")
+
+
+@app.command()
+def restore(
+    src: Annotated[
+        Path, typer.Option("--from", help="A folder written by `orthograph stack backup`.")
+    ],
+) -> None:
+    """Replace the Neo4j data folder with a backup (the stack must be stopped)."""
+    _run(lambda: stack.restore(src))
+    typer.echo(f"restored Neo4j data from {src}; start it with `orthograph stack up`")
