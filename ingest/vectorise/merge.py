@@ -110,6 +110,8 @@ def merge_pieces(
             f"tile polygons of scale(s) {foreign} given to the merge of scale {scale}; merge "
             "each scale's polygons with its own level."
         )
+    if not polygons:
+        return []
     grid = [to_grid(p.geometry, transform) for p in polygons]
     parent = list(range(len(grid)))
     left, right = shapely.STRtree(grid).query(grid, predicate="intersects")

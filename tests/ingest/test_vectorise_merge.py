@@ -285,3 +285,8 @@ def test_malformed_tile_masks_are_refused(mask: np.ndarray, score: float, messag
 def test_unknown_class_is_refused() -> None:
     with pytest.raises(UnknownClass):
         TileMask("spaceport", 1.0, np.ones((8, 8), dtype=bool))
+
+
+def test_a_scale_without_any_piece_merges_to_nothing(level: ScaleLevel) -> None:
+    """A segmenter that finds nothing at a scale must give no objects, not a crash."""
+    assert merge_to_objects([], level) == []
