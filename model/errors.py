@@ -19,3 +19,27 @@ class InvalidPredictions(ModelError, ValueError):
 
 class InvalidEvaluationInput(ModelError, ValueError):
     """An evaluation call that is malformed as a whole (duplicate samples, bad training set)."""
+
+
+class CheckpointError(ModelError, ValueError):
+    """A checkpoint file that cannot be read or whose layout orthograph does not support."""
+
+
+class OntologyMismatch(ModelError, ValueError):
+    """A checkpoint trained on other class or predicate ids than the current ontology's."""
+
+
+class InvalidImage(ModelError, ValueError):
+    """An input tile of the wrong shape, dtype or size for the network."""
+
+
+class InvalidDataset(ModelError, ValueError):
+    """A scene-graph dataset directory that breaks its format (docs/datasets.md)."""
+
+
+class DatasetSourceError(ModelError, ValueError):
+    """Inputs a scene-graph dataset cannot be built from (layout, sizes, split choices)."""
+
+
+class PredictorUnavailable(ModelError, RuntimeError):
+    """No tile predictor can be loaded for evaluation (missing inference code or checkpoint)."""

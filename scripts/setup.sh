@@ -25,7 +25,7 @@ if [[ ! -x .venv/bin/python ]]; then
   log "creating virtual environment .venv/"
   python3 -m venv .venv
 fi
-extras="${ORTHOGRAPH_EXTRAS:-ingest,workers,api,dev}"
+extras="${ORTHOGRAPH_EXTRAS:-ingest,model,workers,api,dev}"
 stamp=.venv/.orthograph-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp || $(cat "$stamp") != "$extras" ]]; then
   log "installing Python packages (.[$extras])"

@@ -1,0 +1,253 @@
+"""Inference: tiles in, ``TileMask``s and relation triplets out (the ``infer_tile`` side).
+
+A ``Segmenter`` is loaded once per worker process (``from_checkpoint``) and reused for every
+tile. It takes 8-bit RGB tiles (3, H, W) as ``ingest.raster`` reads them, normalises them with
+the ImageNet statistics DINO was trained with, pads the bottom and right edges to a multiple of
+the patch size, runs the network in batches of equally sized tiles, and turns each output into
+
+- one ``TileMask`` per region whose most probable label is an ontology class (regions labelled
+  background are dropped); ``score`` is that class's probability; the mask is the region's
+  pixels on the tile grid, minus the tile's invalid (nodata) pixels;
+- ``RelationTriplet``s between those masks: per proposed pair, its most probable predicate
+  other than "no relation", scored relatedness x predicate probability (object scores are not
+  multiplied in: the evaluator's PRODUCT scoring and the graph writer do that), stored in the
+  ontology's canonical direction (``contains`` becomes ``inside`` with subject and object
+  swapped), the best ``max_triplets`` per tile.
+
+The device is ``"auto"`` (CUDA when present, else CPU), ``"cpu"`` or ``"cuda[:n]"``; the
+normalized cut runs on the CPU either way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ingest.ontology import CLASS_IDS, PREDICATE_IDS, get_predicate
+from ingest.vectorise import TileMask
+from model.checkpoint import default_network, load_checkpoint, network_from_dino
+from model.errors import InvalidImage
+from model.network import MSGGNet, SceneGraphOutput
+
+if TYPE_CHECKING:
+    from ingest.raster import TileWindow
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationTriplet:
+    """``subject -predicate-> object`` between two masks of one tile, by index in ``masks``."""
+
+    subject: int
+    predicate: str
+    object: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class TilePrediction:
+    """The scene graph of one tile: object masks and the relations between them."""
+
+    masks: tuple[TileMask, ...]
+    triplets: tuple[RelationTriplet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CrossScaleLink:
+    """Object ``fine`` of pyramid level ``level`` is part_of object ``coarse`` of ``level + 1``.
+
+    Indices are into the levels' ``masks``; ``share`` is the part of the fine object's area that
+    lies inside the coarse one.
+    """
+
+    level: int
+    fine: int
+    coarse: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class PyramidPrediction:
+    """One footprint at several scales (fine to coarse) and the part_of links between them."""
+
+    levels: tuple[TilePrediction, ...]
+    part_of: tuple[CrossScaleLink, ...]
+
+
+def resolve_device(device: str) -> torch.device:
+    """``"auto"``: the first CUDA device when there is one, else the CPU; else as given."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def _checked(
+    tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None
+) -> list[np.ndarray | None]:
+    """The validity masks of ``tiles`` (None for all valid), after checking both."""
+    masks: list[np.ndarray | None] = [None] * len(tiles) if valid is None else list(valid)
+    if len(masks) != len(tiles):
+        raise InvalidImage(f"{len(masks)} validity masks for {len(tiles)} tiles")
+    for n, (rgb, mask) in enumerate(zip(tiles, masks, strict=True)):
+        if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[0] != 3:
+            shape = getattr(rgb, "shape", type(rgb).__name__)
+            raise InvalidImage(f"tile {n} must be a (3, H, W) RGB array, got {shape}")
+        if rgb.dtype != np.uint8:
+            raise InvalidImage(
+                f"tile {n} must be uint8 RGB, got {rgb.dtype}; stretch it to 8 bits "
+                "first (ingest.raster does)"
+            )
+        if mask is not None and (mask.dtype != np.bool_ or mask.shape != rgb.shape[1:]):
+            raise InvalidImage(
+                f"the validity mask of tile {n} must be bool {rgb.shape[1:]}, got "
+                f"{mask.dtype} {mask.shape}"
+            )
+    return masks
+
+
+class Segmenter:
+    """The MSGG-AI network wrapped for tile inference (see the module docstring).
+
+    ``batch_size`` tiles go through the backbone together; ``max_triplets`` caps the triplets
+    kept per tile.
+    """
+
+    def __init__(
+        self,
+        network: MSGGNet,
+        *,
+        device: torch.device,
+        classes: Sequence[str] = CLASS_IDS,
+        predicates: Sequence[str] = PREDICATE_IDS,
+        batch_size: int = 8,
+        max_triplets: int = 100,
+    ) -> None:
+        if (len(classes), len(predicates)) != (network.num_classes, network.num_predicates):
+            raise ValueError("the class and predicate lists do not fit the network's outputs")
+        self.network = network.to(device).eval()
+        self.device = device
+        self.classes = tuple(classes)
+        self.predicates = tuple(predicates)
+        self.batch_size = batch_size
+        self.max_triplets = max_triplets
+        self._mean = torch.tensor(IMAGENET_MEAN, device=device).view(3, 1, 1)
+        self._std = torch.tensor(IMAGENET_STD, device=device).view(3, 1, 1)
+
+    @classmethod
+    def from_checkpoint(
+        cls, path: str | Path | None, *, device: str = "auto", batch_size: int = 8
+    ) -> Segmenter:
+        """Load an orthograph checkpoint; ``None`` gives the untrained default network."""
+        network = default_network() if path is None else load_checkpoint(path)
+        return cls(network, device=resolve_device(device), batch_size=batch_size)
+
+    @classmethod
+    def from_dino(cls, path: str | Path, *, device: str = "auto", batch_size: int = 8) -> Segmenter:
+        """DINO/DINOv2 backbone weights with untrained heads (segments only are meaningful)."""
+        return cls(network_from_dino(path), device=resolve_device(device), batch_size=batch_size)
+
+    def prepare(self, rgb: np.ndarray) -> Tensor:
+        """A uint8 (3, H, W) tile as a normalised float [3, H', W'] padded to the patch size."""
+        image = torch.from_numpy(rgb).to(self.device).float() / 255.0
+        image = (image - self._mean) / self._std
+        patch = self.network.patch_size
+        height, width = rgb.shape[1:]
+        return F.pad(image, (0, -width % patch, 0, -height % patch))
+
+    @torch.inference_mode()
+    def predict(
+        self, tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
+    ) -> list[TilePrediction]:
+        """Scene graphs of ``tiles`` (uint8 (3, H, W)); ``valid`` optional bool (H, W) masks."""
+        masks = _checked(tiles, valid)
+        by_shape: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for n, rgb in enumerate(tiles):
+            by_shape[(rgb.shape[1], rgb.shape[2])].append(n)
+        results: dict[int, TilePrediction] = {}
+        for shape, members in by_shape.items():
+            for start in range(0, len(members), self.batch_size):
+                batch = members[start : start + self.batch_size]
+                images = torch.stack([self.prepare(tiles[n]) for n in batch])
+                outputs = self.network(images, [shape] * len(batch))
+                for n, output in zip(batch, outputs, strict=True):
+                    results[n] = self._tile_prediction(output, masks[n])[0]
+        return [results[n] for n in range(len(tiles))]
+
+    def predict_windows(self, windows: Sequence[TileWindow]) -> list[TilePrediction]:
+        """Scene graphs of raster tile windows (read here, with their validity masks)."""
+        pixels = [window.read() for window in windows]
+        return self.predict([p.rgb for p in pixels], [p.valid for p in pixels])
+
+    @torch.inference_mode()
+    def predict_pyramid(
+        self, levels: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
+    ) -> PyramidPrediction:
+        """One footprint at several scales, fine to coarse, with cross-scale part_of links."""
+        masks = _checked(levels, valid)
+        images = [self.prepare(rgb)[None] for rgb in levels]
+        shapes = [(rgb.shape[1], rgb.shape[2]) for rgb in levels]
+        outputs, links = self.network.forward_pyramid(images, shapes)
+        predictions = [
+            self._tile_prediction(out, mask) for out, mask in zip(outputs, masks, strict=True)
+        ]
+        part_of = []
+        for level, link in enumerate(links):
+            fine_index, coarse_index = predictions[level][1], predictions[level + 1][1]
+            pairs = zip(link.links.T.tolist(), link.shares.tolist(), strict=True)
+            part_of += [
+                CrossScaleLink(level, fine_index[fine], coarse_index[coarse], share)
+                for (fine, coarse), share in pairs
+                if fine in fine_index and coarse in coarse_index
+            ]
+        return PyramidPrediction(levels=tuple(p[0] for p in predictions), part_of=tuple(part_of))
+
+    def _tile_prediction(
+        self, output: SceneGraphOutput, valid: np.ndarray | None
+    ) -> tuple[TilePrediction, dict[int, int]]:
+        """The tile's masks and triplets, and the map region index -> mask index."""
+        pixels = output.proposals.pixel_regions
+        probabilities = output.object_logits.softmax(dim=1).cpu()
+        scores, labels = probabilities.max(dim=1)
+        masks: list[TileMask] = []
+        index: dict[int, int] = {}
+        for region, (label, score) in enumerate(zip(labels.tolist(), scores.tolist(), strict=True)):
+            mask = pixels == region
+            if valid is not None:
+                mask &= valid
+            if label == 0 or not mask.any():
+                continue
+            index[region] = len(masks)
+            masks.append(TileMask(class_id=self.classes[label - 1], score=float(score), mask=mask))
+        return TilePrediction(masks=tuple(masks), triplets=self._triplets(output, index)), index
+
+    def _triplets(
+        self, output: SceneGraphOutput, index: dict[int, int]
+    ) -> tuple[RelationTriplet, ...]:
+        best, predicate = output.predicate_logits.softmax(dim=1)[:, 1:].cpu().max(dim=1)
+        scores = (output.relatedness.cpu() * best).tolist()
+        found: dict[tuple[int, str, int], float] = {}
+        for (subject, obj), p, score in zip(
+            output.pair_index.T.tolist(), predicate.tolist(), scores, strict=True
+        ):
+            if subject not in index or obj not in index:
+                continue
+            s, name, o = index[subject], self.predicates[p], index[obj]
+            stored = get_predicate(name)
+            if not stored.stored and stored.inverse is not None:
+                s, name, o = o, stored.inverse, s
+            found[(s, name, o)] = max(score, found.get((s, name, o), 0.0))
+        ranked = sorted(found.items(), key=lambda item: -item[1])[: self.max_triplets]
+        return tuple(
+            RelationTriplet(subject=s, predicate=p, object=o, score=score)
+            for (s, p, o), score in ranked
+        )
