@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from cli.dataset import app as dataset_app
+from cli.evaluate import evaluate
 from cli.stack import app as stack_app
 
 app = typer.Typer(
@@ -12,3 +14,5 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(stack_app, name="stack")
+app.add_typer(dataset_app, name="dataset")
+app.command("evaluate")(evaluate)

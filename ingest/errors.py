@@ -103,3 +103,15 @@ class OffGridPolygon(IngestError, ValueError):
 
 class DuplicateKey(IngestError, ValueError):
     """Two objects of one state with the same key (relations refer to objects by key)."""
+
+
+class InvalidSegmentation(IngestError, ValueError):
+    """A segmenter's answer that does not fit its tiles (count, triplet indices, predicates)."""
+
+
+class InvalidLabels(IngestError, ValueError):
+    """Ground-truth labels that cannot be laid over the imagery (column, CRS, class codes)."""
+
+
+class RasterStoreError(IngestError, OSError):
+    """The raster store cannot be reached or written (a bad URI, a missing fsspec backend)."""

@@ -43,3 +43,7 @@ class DatasetSourceError(ModelError, ValueError):
 
 class PredictorUnavailable(ModelError, RuntimeError):
     """No tile predictor can be loaded for evaluation (missing inference code or checkpoint)."""
+
+
+class InvalidTrainingConfig(ModelError, ValueError):
+    """A training configuration that cannot be run: unknown keys, bad values, missing data."""

@@ -1,0 +1,84 @@
+"""Score a predictor over a dataset's tiles with the evaluator (``model.evaluation``).
+
+One ``EvaluationSample`` per tile and scale (image id = tile id), streamed to ``evaluate`` so
+only one batch of tiles is in memory at a time. The training triplets for zero-shot recall are
+the (subject class, predicate, object class) triplets of the dataset's ``train`` split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from model.datasets.manifest import SPLITS, Manifest, TileEntry, read_manifest
+from model.datasets.predictors import DatasetTile, TilePredictor
+from model.datasets.tilefiles import read_image, read_labels
+from model.errors import InvalidDataset
+from model.evaluation import EvaluationSample, evaluate
+
+Progress = Callable[[str], None]
+
+
+def train_triplets(root: Path, manifest: Manifest) -> set[tuple[str, str, str]] | None:
+    """Class-level triplets of the ``train`` split, or None when it has no tiles."""
+    tiles = manifest.tiles_in(("train",))
+    if not tiles:
+        return None
+    found: set[tuple[str, str, str]] = set()
+    for entry in tiles:
+        labels = read_labels(root, entry)
+        classes = {obj.id: obj.class_id for obj in labels.objects}
+        found.update((classes[t.subject], t.predicate, classes[t.object]) for t in labels.triplets)
+    return found
+
+
+def _samples(
+    root: Path, tiles: Sequence[TileEntry], predictor: TilePredictor, batch: int, say: Progress
+) -> Iterator[EvaluationSample]:
+    for start in range(0, len(tiles), batch):
+        chunk = [
+            DatasetTile(entry, read_image(root, entry), read_labels(root, entry))
+            for entry in tiles[start : start + batch]
+        ]
+        for tile, predicted in zip(chunk, predictor.predict(chunk), strict=True):
+            yield EvaluationSample(
+                image_id=tile.entry.id,
+                scale=tile.entry.scale,
+                ground_truth=tile.ground_truth(),
+                predcls=predicted.predcls,
+                sgcls=predicted.sgcls,
+                sgdet=predicted.sgdet,
+            )
+        say(f"predicted {min(start + batch, len(tiles))}/{len(tiles)} tiles")
+
+
+def evaluate_dataset(
+    root: Path | str,
+    predictor: TilePredictor,
+    *,
+    splits: Sequence[str] = ("test",),
+    batch: int = 8,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The evaluator's report (docs/evaluation.md) of ``predictor`` on the tiles of ``splits``.
+
+    Tiles go to the predictor ``batch`` at a time (one network call per batch).
+    Raises :class:`InvalidDataset` for an unknown split or when the splits hold no tile.
+    """
+    root = Path(root)
+    unknown = sorted(set(splits) - set(SPLITS))
+    if unknown:
+        raise InvalidDataset(f"unknown split(s) {unknown}; splits are {', '.join(SPLITS)}.")
+    manifest = read_manifest(root)
+    tiles = manifest.tiles_in(tuple(splits))
+    if not tiles:
+        held = {name: len(manifest.tiles_in((name,))) for name in SPLITS}
+        raise InvalidDataset(
+            f"{root} has no tile in split(s) {', '.join(splits)} (tiles per split: {held}); "
+            "choose splits that hold tiles."
+        )
+    say = progress or (lambda _message: None)
+    return evaluate(
+        _samples(root, tiles, predictor, batch, say), train_triplets=train_triplets(root, manifest)
+    )
