@@ -6,7 +6,13 @@ import typer
 
 from cli.dataset import app as dataset_app
 from cli.evaluate import evaluate
+from cli.export import export
+from cli.ingest import app as ingest_app
+from cli.jobs import app as jobs_app
+from cli.serve import serve
+from cli.query import app as query_app
 from cli.stack import app as stack_app
+from cli.worker import worker
 
 app = typer.Typer(
     name="orthograph",
@@ -14,5 +20,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(stack_app, name="stack")
+app.command("export")(export)
+app.add_typer(query_app, name="query")
+app.command("serve")(serve)
+app.add_typer(jobs_app, name="jobs")
+app.command("worker")(worker)
+app.add_typer(ingest_app, name="ingest")
 app.add_typer(dataset_app, name="dataset")
 app.command("evaluate")(evaluate)

@@ -1,0 +1,91 @@
+"""The long-lived backends of one API process, opened at start-up and closed at shut-down.
+
+The graph driver is synchronous: resolvers call it through :func:`blocking`, which runs it in
+the thread pool so one slow query never stalls the event loop. Jobs are enqueued by task name
+with a Celery client that knows nothing of the workers' code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+import redis.asyncio as aioredis
+from celery import Celery
+from starlette.concurrency import run_in_threadpool
+
+from api.settings import ApiSettings
+from config.tasks import INGEST_IMAGERY, INGEST_VECTOR, QUEUE_CPU
+from graphdb.alerts import AlertBook
+from graphdb.jobs import JobKind, JobStore
+from graphdb.lookups import Lookups
+from graphdb.repository import Neo4jGraph, open_graph
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+TASKS: dict[JobKind, tuple[str, str]] = {
+    JobKind.IMAGERY: (INGEST_IMAGERY, QUEUE_CPU),
+    JobKind.VECTOR: (INGEST_VECTOR, QUEUE_CPU),
+}
+"""Task name and queue of each job kind (the orchestrating task; tiles fan out to ``gpu``)."""
+
+
+async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a blocking call (the graph, the broker) in the thread pool."""
+    return await run_in_threadpool(fn, *args, **kwargs)
+
+
+class TaskQueue:
+    """Enqueues jobs on the workers' broker by task name (``send_task``), never importing them."""
+
+    def __init__(self, broker_url: str) -> None:
+        self._app = Celery("orthograph-api", broker=broker_url, set_as_current=False)
+        self._app.conf.broker_connection_retry_on_startup = False
+
+    def enqueue(self, kind: JobKind, job_id: str) -> None:
+        """Send the job's task with its only argument, the keyword-only ``job_id``."""
+        name, queue = TASKS[kind]
+        self._app.send_task(name, kwargs={"job_id": job_id}, queue=queue)
+
+    def close(self) -> None:
+        self._app.close()
+
+
+@dataclass
+class Services:
+    """Everything resolvers reach; built once per process by :func:`open_services`."""
+
+    settings: ApiSettings
+    graph: Neo4jGraph
+    lookups: Lookups
+    alerts: AlertBook
+    jobs: JobStore
+    redis: aioredis.Redis
+    queue: TaskQueue
+
+    def close_sync(self) -> None:
+        """Close the synchronous clients (the async Redis client is closed by :meth:`aclose`)."""
+        self.queue.close()
+        self.graph.close()
+
+    async def aclose(self) -> None:
+        await self.redis.aclose()
+        await blocking(self.close_sync)
+
+
+def open_services(settings: ApiSettings) -> Services:
+    """Connect to Neo4j (schema brought up to date), Redis and the broker."""
+    graph = open_graph(settings)
+    jobs = JobStore(graph.client)
+    jobs.ensure_schema()
+    return Services(
+        settings=settings,
+        graph=graph,
+        lookups=Lookups(graph.client),
+        alerts=AlertBook(graph.client),
+        jobs=jobs,
+        redis=aioredis.Redis.from_url(settings.redis_url),
+        queue=TaskQueue(settings.redis_url),
+    )

@@ -1,0 +1,150 @@
+"""Write throughput of the graph writer against a plain ``UNWIND ... CREATE`` of the same rows.
+
+Run: ``python -m bench.graph_write [--quick]`` (100k objects + ~300k relations; quick: 10k).
+
+Both sides write the same prepared rows in the same batch size into states of their own, on the
+same schema (so index upkeep costs both the same): the baseline CREATEs nodes and edges, the
+writer validates, derives the rows and MERGEs them under the state-status guard.
+``ratio_to_create`` is baseline time / writer time (1.0 = as fast as CREATE; target >= 0.8);
+``ratio_db_only`` leaves the writer's validation and row building out.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import LiteralString, cast
+
+from shapely.geometry import box
+
+from bench._common import bench_graph, parser, town, write_result
+from graphdb import queries
+from graphdb.client import GraphClient
+from graphdb.repository import Neo4jGraph
+from graphdb.rows import Row, object_rows, relation_rows
+from graphdb.validate import canonical_relations, check_objects
+from ingest.records import MapObject, Relation
+
+AREA = "bench-write"
+CREATE_OBJECTS: LiteralString = """
+UNWIND $rows AS row
+CREATE (o:Object {id: row.id})
+SET
+  o.state_id = $state_id, o.key = row.key, o.class = row.class, o.scale = row.scale,
+  o.name = row.name, o.geometry = row.geometry, o.source_crs = row.source_crs,
+  o.centroid = point({longitude: row.cx, latitude: row.cy}), o.cell = row.cell,
+  o.minx = row.minx, o.miny = row.miny, o.maxx = row.maxx, o.maxy = row.maxy,
+  o.extent = row.extent, o.area_m2 = row.area_m2, o.length_m = row.length_m,
+  o.confidence = row.confidence, o.source = row.source, o.provenance = row.provenance
+"""
+CREATE_RELATIONS: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Object {id: row.a})
+MATCH (b:Object {id: row.b})
+CREATE (a)-[r:REL_TYPE]->(b)
+SET r.confidence = row.confidence, r.origin = row.origin, r.cross_scale = row.cross_scale
+"""
+
+
+def baseline(
+    client: GraphClient, state_id: str, objects: list[MapObject], relations: list[Relation],
+    batch: int,
+) -> tuple[float, float]:  # fmt: skip
+    """Seconds to CREATE the prepared rows, and seconds it took to prepare them."""
+    started = time.perf_counter()
+    geoms = check_objects(objects)
+    canonical = canonical_relations(relations)
+    rows = object_rows(state_id, objects, geoms)
+    id_of = {o.key: r["id"] for o, r in zip(objects, rows, strict=True)}
+    grouped = relation_rows(canonical, id_of)
+    prepared = time.perf_counter()
+    _run_batches(client, CREATE_OBJECTS, rows, batch, state_id=state_id)
+    for rel_type, rel_rows in grouped.items():
+        if rel_type not in queries.stored_types():
+            raise ValueError(f"{rel_type!r} is not a stored relationship type")
+        query = cast(LiteralString, CREATE_RELATIONS.replace("REL_TYPE", rel_type))
+        _run_batches(client, query, rel_rows, batch)
+    return time.perf_counter() - prepared, prepared - started
+
+
+def _run_batches(
+    client: GraphClient, query: LiteralString, rows: list[Row], batch: int, **extra: str
+) -> None:
+    for start in range(0, len(rows), batch):
+        params = {"rows": rows[start : start + batch], **extra}
+        client.write(lambda tx, p=params: tx.run(query, p).consume())  # type: ignore[misc]
+
+
+def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    n = 10_000 if args.quick else 100_000
+    rounds, batch = 2, 10_000
+    data = town(n)
+    elements = len(data.objects) + len(data.relations)
+    coverage = box(*data.bounds)
+    create_s, writer_s, prep_s = [], [], []
+    with bench_graph(stop=args.stop, batch_size=batch) as graph:
+        # Alternate which side goes first, so JIT warm-up and caches favour neither.
+        for round_no in range(rounds):
+            for side in ("create", "writer") if round_no % 2 == 0 else ("writer", "create"):
+                name = f"bench-write-{side}"
+                _drop(graph, name)
+                state = graph.begin_state(
+                    name, area=AREA, as_of=date(2000 + round_no, 1, 1), coverage=coverage
+                )
+                if side == "create":
+                    seconds, prepared = baseline(
+                        graph.client, state.id, data.objects, data.relations, batch
+                    )
+                    create_s.append(seconds)
+                    prep_s.append(prepared)
+                else:
+                    started = time.perf_counter()
+                    graph.write(name, data.objects, data.relations)
+                    writer_s.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    graph.write(name, data.objects, data.relations)
+                    rewrite_s = time.perf_counter() - started
+                    started = time.perf_counter()
+                    committed = graph.commit(name)
+                    commit_s = time.perf_counter() - started
+                _drop(graph, name)
+
+    best_create, best_writer = min(create_s), min(writer_s)
+    write_result(
+        "graph_write",
+        {
+            "mode": "quick" if args.quick else "full",
+            "objects": len(data.objects),
+            "relations": len(data.relations),
+            "batch_size": batch,
+            "rounds": rounds,
+            "create_seconds": [round(v, 3) for v in create_s],
+            "writer_seconds": [round(v, 3) for v in writer_s],
+            "writer_prepare_seconds": round(min(prep_s), 3),
+            "rewrite_same_batches_seconds": round(rewrite_s, 3),
+            "commit_seconds": round(commit_s, 3),
+            "committed_objects": committed.object_count,
+            "committed_relations": committed.relation_count,
+            "create_elements_per_s": round(elements / best_create),
+            "writer_elements_per_s": round(elements / best_writer),
+            "ratio_to_create": round(best_create / best_writer, 3),
+            "ratio_db_only": round(best_create / max(best_writer - min(prep_s), 1e-9), 3),
+            "target_ratio_to_create": 0.8,
+        },
+    )
+
+
+def _drop(graph: Neo4jGraph, name: str) -> None:
+    """Delete a leftover bench state whatever its status."""
+    existing = [s for s in graph.states(AREA, include_private=True) if s.name == name]
+    for state in existing:
+        if state.status == "committed":
+            graph.retire(name)
+            graph.purge(name)
+        else:
+            graph.cleanup(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,312 @@
+"""``orthograph ingest``: a vector map or an image in, one committed map state out.
+
+``vector`` runs ``ingest.vector.pipeline``; ``imagery`` validates the image, keeps it in the
+raster store (``ingest.rasterstore``), runs ``ingest.imagery.pipeline`` with the MSGG-AI
+segmenter and registers the stored COG with the state. Both publish through
+``graphdb.publish`` (one committed state, diffed against the previous one) and print what was
+built per scale and class.
+
+Bad input is refused before Neo4j is touched: one line on stderr, an exit code from
+:data:`EXIT_CODES`, nothing written. A failure while writing deletes the uncommitted state.
+Heavy packages (GDAL, geopandas, torch) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from graphdb.errors import GraphError, GraphUnavailable, InvalidRecord, StateExists
+from ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from graphdb.publish import Published
+    from ingest.imagery.profile import StageTimes
+    from ingest.imagery.segmenter import Segmenter
+    from ingest.records import SceneGraph
+
+app = typer.Typer(help="Ingest a vector map or an image as a new map state.", no_args_is_help=True)
+
+
+class ModelUnavailable(Exception):
+    """The MSGG-AI model (``model.inference.load_segmenter``) cannot be loaded."""
+
+
+EXIT_CODES: dict[type[Exception], int] = {
+    IngestError: 2,
+    InvalidRecord: 2,
+    StateExists: 3,
+    GraphUnavailable: 4,
+    ModelUnavailable: 5,
+}
+"""Exit code per error class (the nearest listed base class wins); 1 for any other."""
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"orthograph ingest: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _exit_code(error: Exception) -> int:
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """Turn ingest, graph and model errors into one stderr line and an exit code."""
+    try:
+        yield
+    except (IngestError, GraphError, ModelUnavailable) as error:
+        notes = " ".join(getattr(error, "__notes__", []))
+        _fail(f"{error} {notes}".strip(), _exit_code(error))
+
+
+def _progress() -> Progress:
+    """A progress display on stderr; off when stderr is not a terminal (logs, pipes, tests)."""
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def _counts_table(title: str, counts: Counter[tuple[int, str]], label: str) -> Table:
+    table = Table(title=title)
+    for column in ("scale", label, "count"):
+        table.add_column(column, justify="right" if column != label else "left")
+    for (scale, name), count in sorted(counts.items()):
+        table.add_row(f"1:{scale}", name, str(count))
+    return table
+
+
+def print_summary(scene: SceneGraph, published: Published) -> None:
+    """Objects per scale and class, relations per scale and predicate, the state and its diffs."""
+    console = Console()
+    scale_of = {obj.key: obj.scale for obj in scene.objects}
+    objects = Counter((obj.scale, obj.cls) for obj in scene.objects)
+    relations = Counter(
+        (scale_of[r.subject_key], r.predicate + (" (to coarser scale)" if r.cross_scale else ""))
+        for r in scene.relations
+    )
+    console.print(_counts_table("objects", objects, "class"))
+    console.print(_counts_table("relations", relations, "predicate"))
+    state = published.state
+    console.print(
+        f"committed map state [bold]{state.name}[/] (area {state.area}, as of {state.as_of}): "
+        f"{published.counts.objects} objects, {published.counts.relations} relations"
+    )
+    for diff in published.diffs:
+        changes = ", ".join(f"{kind} {n}" for kind, n in sorted(diff.counts().items()) if n)
+        console.print(f"1:{diff.scale} vs {diff.old.name}: {changes or 'no changes'}")
+    if published.diffs:
+        console.print(f"{published.alerts} alerts stored")
+
+
+@app.command()
+def vector(
+    path: Annotated[Path, typer.Argument(help="OSM .pbf/.osm, GeoPackage, GeoJSON, Shapefile...")],
+    state: Annotated[str, typer.Option(help="Name of the new map state.")],
+    area: Annotated[
+        str | None, typer.Option(help="Area the state maps (default: file name).")
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Date of the map (default: the data's own)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML class mapping for a non-OSM layer.")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="Delete an existing state of that name.")] = False,
+) -> None:
+    """Read a vector map, build its objects and relations at every scale, and commit them."""
+    from config.connections import Connections
+    from graphdb.publish import publish_scene_graph
+    from graphdb.repository import open_graph
+    from ingest.vector.pipeline import build_scene_graph
+
+    with _domain_errors(), _progress() as bar:
+        task = bar.add_task("reading", total=None)
+
+        def say(message: str) -> None:
+            bar.update(task, description=message)
+
+        result = build_scene_graph(path, mapping=mapping, progress=say)
+        day = as_of.date() if as_of else result.summary.as_of.date()
+        with open_graph(Connections()) as graph:
+            published = publish_scene_graph(
+                graph,
+                result.graph,
+                state=state,
+                area=area or path.name.split(".")[0],
+                as_of=day,
+                source=f"vector:{path.name}",
+                replace=replace,
+                progress=say,
+            )
+    print_summary(result.graph, published)
+
+
+def load_model_segmenter(checkpoint: Path | None) -> Segmenter:
+    """The MSGG-AI segmenter from ``model.inference.load_segmenter`` (random-init without a
+    checkpoint); :class:`ModelUnavailable` when the model package cannot provide one."""
+    try:
+        inference = importlib.import_module("model.inference")
+    except ImportError as exc:
+        raise ModelUnavailable(
+            f"imagery ingest needs the MSGG-AI model, and model.inference cannot be imported "
+            f"({exc}); install the model extra (pip install 'orthograph[model]')."
+        ) from exc
+    load: Callable[..., Segmenter] | None = getattr(inference, "load_segmenter", None)
+    if load is None:
+        raise ModelUnavailable(
+            "model.inference has no load_segmenter(checkpoint); this model package does not "
+            "provide an imagery segmenter yet."
+        )
+    return load(checkpoint) if checkpoint is not None else load()
+
+
+def _parse_bands(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        bands = [int(part) for part in text.split(",")]
+    except ValueError:
+        _fail(f"--bands {text!r}: give band numbers like 3,2,1 (or one, e.g. 1).", 2)
+    if len(bands) not in (1, 3):
+        _fail(f"--bands {text!r}: give three band numbers (red, green, blue) or one.", 2)
+    return bands
+
+
+def _acquired(path: Path, read: Callable[[Path], tuple[date, str]]) -> date:
+    """The image's own acquisition date; the user is told when it is only the file's date."""
+    day, origin = read(path)
+    if origin != "tiff tag":
+        typer.echo(
+            f"orthograph ingest: {path.name} has no acquisition date tag; using its {origin} "
+            f"{day} (pass --acquired to set it).",
+            err=True,
+        )
+    return day
+
+
+def _warn_untrained(segmenter: Segmenter) -> None:
+    Console(stderr=True).print(
+        f"[bold red]WARNING: the {segmenter.name} model has RANDOM, UNTRAINED weights. Its "
+        "objects and relations are noise, not a map. Pass --model with a trained checkpoint "
+        "for real results.[/]"
+    )
+
+
+@app.command()
+def imagery(
+    path: Annotated[Path, typer.Argument(help="GeoTIFF or COG (RGB, or one panchromatic band).")],
+    state: Annotated[str, typer.Option(help="Name of the new map state.")],
+    area: Annotated[
+        str | None, typer.Option(help="Area the state maps (default: file name).")
+    ] = None,
+    acquired: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Acquisition date (default: TIFF tag or file)."),
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Trained MSGG-AI checkpoint.")] = None,
+    bands: Annotated[
+        str | None, typer.Option(help="Band numbers read as R,G,B (or one: panchromatic).")
+    ] = None,
+    tile_size: Annotated[int | None, typer.Option(help="Tile size in pixels.")] = None,
+    overlap: Annotated[int | None, typer.Option(help="Tile overlap in pixels.")] = None,
+    replace: Annotated[bool, typer.Option(help="Delete an existing state of that name.")] = False,
+    profile: Annotated[bool, typer.Option(help="Print seconds spent per stage.")] = False,
+) -> None:
+    """Segment an image at every scale it serves and commit its scene graph."""
+    from config.connections import Connections
+    from graphdb.publish import publish_scene_graph
+    from graphdb.rasters import RasterRecord
+    from graphdb.repository import open_graph
+    from ingest.imagery.acquired import acquisition_date
+    from ingest.imagery.pipeline import build_imagery_scene_graph
+    from ingest.imagery.profile import StageTimes
+    from ingest.raster import open_raster
+    from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
+    from ingest.rasterstore import RasterStore, default_store_uri
+
+    band_list = _parse_bands(bands)
+    times = StageTimes()
+    with _domain_errors():
+        with times.stage("validate"):
+            info = open_raster(str(path), band_list)
+        with times.stage("load model"):
+            segmenter = load_model_segmenter(model)
+        if segmenter.random_init:
+            _warn_untrained(segmenter)
+        day = acquired.date() if acquired else _acquired(path, acquisition_date)
+        with times.stage("store"):
+            stored = RasterStore(default_store_uri()).put(info)
+        with _progress() as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            scene = build_imagery_scene_graph(
+                stored.uri,
+                segmenter,
+                bands=band_list,
+                tile_size=DEFAULT_TILE_SIZE if tile_size is None else tile_size,
+                overlap=DEFAULT_OVERLAP if overlap is None else overlap,
+                progress=advance,
+                profile=times,
+            )
+            with times.stage("publish"), open_graph(Connections()) as graph:
+                published = publish_scene_graph(
+                    graph,
+                    scene,
+                    state=state,
+                    area=area or path.name.split(".")[0],
+                    as_of=day,
+                    source=f"imagery:{path.name} sha256:{stored.sha256[:16]} "
+                    f"model:{segmenter.name}{' (untrained)' if segmenter.random_init else ''}",
+                    replace=replace,
+                    rasters=[RasterRecord(**asdict(stored))],
+                )
+    print_summary(scene, published)
+    typer.echo(f"raster stored at {stored.uri}")
+    if profile:
+        _print_profile(times)
+
+
+def _print_profile(times: StageTimes) -> None:
+    table = Table(title="time per stage")
+    for column in ("stage", "seconds", "calls"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for name, seconds, calls in times.rows():
+        table.add_row(name, f"{seconds:.3f}", str(calls))
+    table.add_row("total", f"{times.total:.3f}", "")
+    Console().print(table)

@@ -1,0 +1,255 @@
+"""``orthograph jobs``: submit ingestion jobs to the workers, follow them, list them.
+
+Submitting stages the input in the shared store, creates the job record and enqueues it, once:
+the same file with the same parameters gives back the existing job. Errors become one line on
+stderr and an exit code from :data:`EXIT_CODES`; no traceback. The job system (neo4j, celery)
+is imported inside the commands, so ``orthograph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from graphdb.jobs import Job, JobStore
+
+app = typer.Typer(help="Ingestion jobs run by the workers.", no_args_is_help=True)
+
+KINDS = ("imagery", "vector")
+STATUSES = ("QUEUED", "RUNNING", "COMMITTED", "FAILED")
+FOLLOW_POLL_S = 2.0
+
+T = TypeVar("T")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"orthograph jobs: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run ``action``, turning known errors into a message and an exit code (see EXIT_CODES)."""
+    from kombu.exceptions import OperationalError
+    from pydantic import ValidationError
+
+    from graphdb.errors import GraphError, GraphUnavailable
+    from graphdb.jobs import JobNotFound
+
+    try:
+        return action()
+    except (FileNotFoundError, ValueError, ValidationError) as error:
+        _fail(str(error), EXIT_CODES["invalid"])
+    except JobNotFound as error:
+        _fail(str(error), EXIT_CODES["not_found"])
+    except GraphUnavailable as error:
+        _fail(str(error), EXIT_CODES["graph"])
+    except GraphError as error:
+        _fail(str(error), EXIT_CODES["invalid"])
+    except OperationalError as error:
+        _fail(
+            f"the broker (Redis) is unreachable: {error}; start it or check ORTHOGRAPH_REDIS_URL",
+            EXIT_CODES["broker"],
+        )
+
+
+EXIT_CODES = {"invalid": 2, "not_found": 3, "graph": 4, "broker": 5, "failed": 6}
+"""Exit codes: bad input or settings, unknown job, Neo4j down, Redis down, job FAILED."""
+
+
+def _int_list(text: str | None, what: str) -> list[int] | None:
+    if not text:
+        return None
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError as error:
+        raise ValueError(f"{what} must be comma-separated integers, got {text!r}") from error
+
+
+def _as_dict(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind.value,
+        "status": job.status.value,
+        "progress": job.progress,
+        "stage": job.stage,
+        "reason": job.reason,
+        "state": job.state,
+        "area": job.area,
+        "as_of": job.as_of.isoformat(),
+        "input": job.input_name,
+        "runs": job.runs,
+        "objects": job.objects,
+        "relations": job.relations,
+        "alerts": job.alerts,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def _line(job: Job) -> str:
+    detail = job.reason if job.reason else f"{job.progress:.0%} {job.stage}"
+    return f"{job.id}  {job.kind.value:<7} {job.status.value:<9} {job.state:<24} {detail}"
+
+
+def _print(job: Job, as_json: bool) -> None:
+    typer.echo(json.dumps(_as_dict(job)) if as_json else _line(job))
+
+
+@app.command("submit")
+def submit(
+    kind: Annotated[str, typer.Argument(help="imagery or vector.")],
+    path: Annotated[Path, typer.Argument(help="GeoTIFF/COG, or a vector file (PBF, GPKG...).")],
+    state: Annotated[str, typer.Option(help="Name of the map state the job commits.")],
+    area: Annotated[
+        str | None,
+        typer.Option(
+            help="Area the state maps (default: the file's stem); alerts compare "
+            "states of one area."
+        ),
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Date the data shows (default: an image's acquisition tag, else file date).",
+        ),
+    ] = None,
+    scales: Annotated[str | None, typer.Option(help="Scales, e.g. 2000,10000.")] = None,
+    tile_size: Annotated[int | None, typer.Option(help="Imagery tile size (px).")] = None,
+    overlap: Annotated[int | None, typer.Option(help="Imagery tile overlap (px).")] = None,
+    bands: Annotated[str | None, typer.Option(help="Imagery bands as r,g,b or one.")] = None,
+    layer: Annotated[str | None, typer.Option(help="Vector layer to read.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Vector class-mapping YAML for non-OSM layers.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as JSON.")] = False,
+) -> None:
+    """Submit a job; prints the job (the existing one if this input was submitted before)."""
+
+    def action() -> Job:
+        from graphdb.jobs import JobKind
+        from workers.app import app as celery
+        from workers.settings import get_settings
+        from workers.submit import submit_job
+
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file; check the path")
+        day = as_of.date() if as_of else _default_date(kind, path)
+        options = {
+            "scales": _int_list(scales, "--scales"),
+            "tile_size": tile_size,
+            "overlap": overlap,
+            "bands": _int_list(bands, "--bands"),
+            "layer": layer,
+            "mapping": str(mapping) if mapping else None,
+        }
+        submitted = submit_job(
+            get_settings(),
+            celery,
+            kind=JobKind(kind),
+            path=path,
+            state=state,
+            area=area or path.name.split(".")[0],
+            as_of=day,
+            options=options,
+        )
+        return submitted.job
+
+    _print(_run(action), as_json)
+
+
+@app.command("status")
+def status(
+    job_id: Annotated[str, typer.Argument(help="Job id (from submit or list).")],
+    follow: Annotated[
+        bool, typer.Option(help="Print progress until the job is COMMITTED or FAILED.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one job; with --follow, its progress until it ends (exit 6 if it FAILED)."""
+    from graphdb.jobs import JobStatus
+
+    job = _run(lambda: _with_store(lambda store: store.get(job_id)))
+    _print(job, as_json)
+    if follow:
+        job = _run(lambda: _follow(job, as_json))
+    if follow and job.status is JobStatus.FAILED:
+        raise typer.Exit(EXIT_CODES["failed"])
+
+
+@app.command("list")
+def list_jobs(
+    status: Annotated[str | None, typer.Option(help="Only jobs in this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """The latest jobs, newest first."""
+    from graphdb.jobs import JobStatus
+
+    def action() -> list[Job]:
+        if status is not None and status.upper() not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+        chosen = JobStatus(status.upper()) if status else None
+        return _with_store(lambda store: store.recent(status=chosen, limit=limit))
+
+    for job in _run(action):
+        _print(job, as_json)
+
+
+def _with_store(work: Callable[[JobStore], T]) -> T:
+    """Run ``work`` with a job store on a fresh connection, closed afterwards."""
+    from graphdb.client import GraphClient
+    from graphdb.jobs import JobStore
+    from workers.settings import get_settings
+
+    client = GraphClient.connect(get_settings())
+    try:
+        return work(JobStore(client))
+    finally:
+        client.close()
+
+
+def _follow(job: Job, as_json: bool) -> Job:
+    """Print each change of the job until it ends: Redis events, with the graph as the truth."""
+    import redis
+
+    from workers.events import job_channel
+    from workers.settings import get_settings
+
+    client = redis.Redis.from_url(get_settings().redis_url)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(job_channel(job.id))
+    try:
+        seen = (job.status, job.stage)
+        while not job.terminal:
+            pubsub.get_message(timeout=FOLLOW_POLL_S)
+            job = _reload(job.id)
+            if (job.status, job.stage) != seen:
+                seen = (job.status, job.stage)
+                _print(job, as_json)
+    finally:
+        pubsub.close()
+        client.close()
+    return job
+
+
+def _reload(job_id: str) -> Job:
+    """The job as stored now."""
+    return _with_store(lambda store: store.get(job_id))
+
+
+def _default_date(kind: str, path: Path) -> date:
+    """An image's acquisition date (TIFF tag, else file date); a map file's modification date."""
+    if kind == "imagery":
+        from ingest.imagery.acquired import acquisition_date
+
+        return acquisition_date(path)[0]
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()

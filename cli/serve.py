@@ -1,0 +1,41 @@
+"""``orthograph serve``: run the GraphQL API (and OGC API - Features) with uvicorn.
+
+uvicorn and strawberry are imported inside the command, so the rest of the CLI works where the
+``api`` extra is not installed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Serve the GraphQL API at /graphql, OGC API - Features at /ogc, and /healthz, /readyz."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from api.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"ORTHOGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        typer.echo(f"orthograph serve: invalid setting: {problems}", err=True)
+        raise typer.Exit(2) from None
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )

@@ -1,0 +1,23 @@
+"""Change detection between map states: pairing, change kinds, severities, alerts."""
+
+from graphdb.diff.changes import (
+    Alert,
+    ChangeKind,
+    ObjectChange,
+    RelationChange,
+    Severity,
+    StateDiff,
+)
+from graphdb.diff.compare import DiffThresholds
+from graphdb.diff.detector import ChangeDetector
+
+__all__ = [
+    "Alert",
+    "ChangeDetector",
+    "ChangeKind",
+    "DiffThresholds",
+    "ObjectChange",
+    "RelationChange",
+    "Severity",
+    "StateDiff",
+]

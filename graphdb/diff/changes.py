@@ -1,0 +1,195 @@
+"""What a diff found, how bad each finding is, and the alert records made from it.
+
+Severity rule (also in ``graphdb/README.md``):
+
+- ``HIGH``: an object was reclassified; or an object of a critical class (transport and water
+  infrastructure a map user navigates by: ``CRITICAL_CLASSES``) appeared or disappeared.
+- ``MEDIUM``: any other object appeared or disappeared; a geometry change with IoU below the
+  midpoint of ``change_iou`` and ``match_iou`` (a large change); a relation that appeared or
+  vanished at a critical-class object.
+- ``LOW``: a smaller geometry change; any other relation that appeared or vanished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+from graphdb import ids
+from graphdb.diff.compare import DiffThresholds
+from graphdb.models import MapState
+
+CRITICAL_CLASSES = frozenset(
+    {"bridge", "dam", "tunnel_portal", "runway", "railway", "railway_station", "motorway",
+     "airport", "port"}
+)  # fmt: skip
+
+
+class Severity(IntEnum):
+    """Alert severity; ordered, so alerts sort and filter by it."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+class ChangeKind(StrEnum):
+    """The kinds of change a diff reports."""
+
+    APPEARED = "appeared"
+    DISAPPEARED = "disappeared"
+    RECLASSIFIED = "reclassified"
+    GEOMETRY_CHANGED = "geometry_changed"
+    RELATION_APPEARED = "relation_appeared"
+    RELATION_VANISHED = "relation_vanished"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectChange:
+    """An object that appeared, disappeared, changed class or changed geometry.
+
+    ``old_id``/``new_id`` are None on the side where the object does not exist; ``lon``/``lat``
+    (WGS84) locate it, on the new side when it has one.
+    """
+
+    kind: ChangeKind
+    old_id: str | None
+    new_id: str | None
+    old_class: str | None
+    new_class: str | None
+    iou: float | None
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True, slots=True)
+class RelationChange:
+    """A stored relation between two paired objects that exists in one state only.
+
+    ``subject``/``object`` are ``(old id, new id)`` of the paired objects; ``predicate`` is the
+    stored predicate id.
+    """
+
+    kind: ChangeKind
+    predicate: str
+    subject: tuple[str, str]
+    object: tuple[str, str]
+    subject_class: str
+    object_class: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One change a map editor can act on, as stored in an ``(:Alert)`` node."""
+
+    id: str
+    kind: ChangeKind
+    severity: Severity
+    old_state: str
+    new_state: str
+    scale: int
+    message: str
+    lon: float
+    lat: float
+    old_object_id: str | None = None
+    new_object_id: str | None = None
+    old_class: str | None = None
+    new_class: str | None = None
+    predicate: str | None = None
+    iou: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StateDiff:
+    """The changes from ``old`` to ``new`` at one scale, over their common coverage."""
+
+    old: MapState
+    new: MapState
+    scale: int
+    thresholds: DiffThresholds
+    unchanged: int
+    objects: list[ObjectChange]
+    relations: list[RelationChange]
+
+    def counts(self) -> dict[str, int]:
+        """How many of each change kind (and ``unchanged`` pairs)."""
+        result = {kind.value: 0 for kind in ChangeKind}
+        for kind in [c.kind for c in self.objects] + [c.kind for c in self.relations]:
+            result[kind.value] += 1
+        return result | {"unchanged": self.unchanged}
+
+    def alerts(self) -> list[Alert]:
+        """One alert per change, most severe first."""
+        made = [self._object_alert(c) for c in self.objects]
+        made += [self._relation_alert(c) for c in self.relations]
+        return sorted(made, key=lambda a: (-a.severity, a.kind, a.id))
+
+    def _object_alert(self, change: ObjectChange) -> Alert:
+        subjects = (change.old_id or "", change.new_id or "")
+        return Alert(
+            id=ids.alert_id(self.old.id, self.new.id, self.scale, change.kind, *subjects),
+            kind=change.kind,
+            severity=object_severity(change, self.thresholds),
+            old_state=self.old.name,
+            new_state=self.new.name,
+            scale=self.scale,
+            message=_object_message(change),
+            lon=change.lon,
+            lat=change.lat,
+            old_object_id=change.old_id,
+            new_object_id=change.new_id,
+            old_class=change.old_class,
+            new_class=change.new_class,
+            iou=change.iou,
+        )
+
+    def _relation_alert(self, change: RelationChange) -> Alert:
+        subjects = (*change.subject, change.predicate, *change.object)
+        verb = "appeared" if change.kind is ChangeKind.RELATION_APPEARED else "vanished"
+        return Alert(
+            id=ids.alert_id(self.old.id, self.new.id, self.scale, change.kind, *subjects),
+            kind=change.kind,
+            severity=relation_severity(change),
+            old_state=self.old.name,
+            new_state=self.new.name,
+            scale=self.scale,
+            message=f"{change.subject_class} {change.predicate} {change.object_class} {verb}",
+            lon=change.lon,
+            lat=change.lat,
+            old_object_id=change.subject[0],
+            new_object_id=change.subject[1],
+            old_class=change.subject_class,
+            new_class=change.object_class,
+            predicate=change.predicate,
+        )
+
+
+def object_severity(change: ObjectChange, thresholds: DiffThresholds) -> Severity:
+    """The documented rule for object changes (module docstring)."""
+    if change.kind is ChangeKind.RECLASSIFIED:
+        return Severity.HIGH
+    if change.kind is ChangeKind.GEOMETRY_CHANGED:
+        midpoint = (thresholds.change_iou + thresholds.match_iou) / 2
+        return Severity.MEDIUM if (change.iou or 0.0) < midpoint else Severity.LOW
+    cls = change.new_class or change.old_class
+    return Severity.HIGH if cls in CRITICAL_CLASSES else Severity.MEDIUM
+
+
+def relation_severity(change: RelationChange) -> Severity:
+    """The documented rule for relation changes (module docstring)."""
+    critical = {change.subject_class, change.object_class} & CRITICAL_CLASSES
+    return Severity.MEDIUM if critical else Severity.LOW
+
+
+def _object_message(change: ObjectChange) -> str:
+    match change.kind:
+        case ChangeKind.APPEARED:
+            return f"new {change.new_class}"
+        case ChangeKind.DISAPPEARED:
+            return f"{change.old_class} no longer seen"
+        case ChangeKind.RECLASSIFIED:
+            return f"{change.old_class} is now {change.new_class} (IoU {change.iou:.2f})"
+        case _:
+            return f"{change.new_class} changed shape (IoU {change.iou:.2f})"

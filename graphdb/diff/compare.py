@@ -1,0 +1,119 @@
+"""Pairing the objects of two map states by footprint overlap (pure geometry, no database).
+
+Both states' objects are clipped to the coverage the two states share and projected to metres.
+Lines and points have no area, so they are compared as footprints buffered by a tolerance of
+``line_tolerance_mm`` of map at the diff's scale (0.5 mm: 1 m at 1:2,000, 5 m at 1:10,000, 25 m
+at 1:50,000). Candidate pairs come from an STRtree query (each new footprint against the tree of
+old ones, O(N log N) for maps whose objects overlap a bounded number of others); their
+intersection-over-union is computed vectorised and pairs are taken greedily, best IoU first,
+each object in at most one pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from graphdb.geometry import GeometryArray
+
+
+@dataclass(frozen=True, slots=True)
+class DiffThresholds:
+    """IoU thresholds of a diff and the footprint tolerance of lines and points.
+
+    Same class and IoU >= ``match_iou``: the same object. Same class and ``change_iou`` <= IoU
+    < ``match_iou``: the same object with changed geometry. Different class and IoU >=
+    ``match_iou``: reclassified. Anything less: unrelated (one disappeared, one appeared).
+    """
+
+    match_iou: float = 0.5
+    change_iou: float = 0.2
+    line_tolerance_mm: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 0 < self.change_iou <= self.match_iou <= 1:
+            raise ValueError(
+                f"need 0 < change_iou <= match_iou <= 1, got {self.change_iou}, {self.match_iou}"
+            )
+        if self.line_tolerance_mm <= 0:
+            raise ValueError(f"line_tolerance_mm must be positive, got {self.line_tolerance_mm}")
+
+    def tolerance_m(self, scale: int) -> float:
+        """Ground buffer (m) for lines and points at ``scale`` (its denominator)."""
+        return scale * self.line_tolerance_mm / 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Old object ``old`` and new object ``new`` (indices) taken for the same thing."""
+
+    old: int
+    new: int
+    iou: float
+
+
+def footprints(
+    metric: GeometryArray, common: BaseGeometry, tolerance_m: float
+) -> tuple[GeometryArray, NDArray[np.int64]]:
+    """Area footprints inside ``common`` (metres), and the indices of the kept inputs.
+
+    Objects that do not reach into ``common`` are dropped; lines and points are buffered.
+    """
+    if len(metric) == 0:
+        return metric, np.zeros(0, dtype=np.int64)
+    shapely.prepare(common)
+    inside = shapely.intersects(common, metric)
+    kept = np.flatnonzero(inside)
+    geoms = metric[kept]
+    partial = ~shapely.within(geoms, common)
+    geoms[partial] = shapely.intersection(geoms[partial], common)
+    thin = shapely.get_dimensions(geoms) < 2
+    geoms[thin] = shapely.buffer(geoms[thin], tolerance_m)
+    nonempty = ~shapely.is_empty(geoms) & (shapely.area(geoms) > 0)
+    return geoms[nonempty], kept[nonempty]
+
+
+def pair_objects(
+    old_classes: NDArray[np.str_],
+    old: GeometryArray,
+    new_classes: NDArray[np.str_],
+    new: GeometryArray,
+    thresholds: DiffThresholds,
+) -> list[Pair]:
+    """One-to-one pairs worth reporting: same class with IoU >= change_iou, other >= match_iou."""
+    if len(old) == 0 or len(new) == 0:
+        return []
+    tree = shapely.STRtree(old)
+    new_idx, old_idx = tree.query(new, predicate="intersects")
+    old_area, new_area = shapely.area(old), shapely.area(new)
+    # The overlap of the bounding boxes bounds the overlap of the shapes, and so the IoU:
+    # pairs that cannot reach change_iou (neighbours that touch) skip the exact intersection.
+    ob, nb = shapely.bounds(old)[old_idx], shapely.bounds(new)[new_idx]
+    box_inter = np.clip(
+        np.minimum(ob[:, 2], nb[:, 2]) - np.maximum(ob[:, 0], nb[:, 0]), 0, None
+    ) * (np.clip(np.minimum(ob[:, 3], nb[:, 3]) - np.maximum(ob[:, 1], nb[:, 1]), 0, None))
+    cap = np.minimum(box_inter, np.minimum(old_area[old_idx], new_area[new_idx]))
+    bound = cap / (old_area[old_idx] + new_area[new_idx] - cap)
+    reachable = bound >= thresholds.change_iou
+    new_idx, old_idx = new_idx[reachable], old_idx[reachable]
+    inter = shapely.area(shapely.intersection(new[new_idx], old[old_idx]))
+    union = new_area[new_idx] + old_area[old_idx] - inter
+    iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    same = old_classes[old_idx] == new_classes[new_idx]
+    keep = np.where(same, iou >= thresholds.change_iou, iou >= thresholds.match_iou)
+    new_idx, old_idx, iou, same = new_idx[keep], old_idx[keep], iou[keep], same[keep]
+    order = np.lexsort((old_idx, new_idx, ~same, -iou))
+    taken_old = np.zeros(len(old), dtype=bool)
+    taken_new = np.zeros(len(new), dtype=bool)
+    pairs = []
+    for k in order:
+        o, n = old_idx[k], new_idx[k]
+        if taken_old[o] or taken_new[n]:
+            continue
+        taken_old[o] = taken_new[n] = True
+        pairs.append(Pair(int(o), int(n), float(iou[k])))
+    return pairs

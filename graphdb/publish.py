@@ -1,0 +1,118 @@
+"""Publish one scene graph as one committed map state, then diff it against what came before.
+
+begin (uncommitted, invisible) -> write objects and relations in idempotent batches -> register
+the rasters it was made from -> commit (one transaction) -> at each scale the new state has
+objects, diff against the latest older committed state of the same area with objects at that
+scale, and store the alerts.
+
+Anything that fails before the commit (a refused record, Neo4j going away, Ctrl-C) deletes the
+uncommitted state and the raster nodes nobody else uses, so a failed ingest leaves no trace and
+no half map. After the commit the state stands: a failed diff can be run again on its own.
+The CLI and single-process callers use this; the Celery jobs run the same steps with retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from graphdb.diff import StateDiff
+from graphdb.errors import GraphError
+from graphdb.models import MapState, StateStatus, WriteCounts
+from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.repository import GraphRepository, Neo4jGraph
+from ingest.records import SceneGraph
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The committed state, what was written, and the diffs against its predecessors."""
+
+    state: MapState
+    counts: WriteCounts
+    diffs: tuple[StateDiff, ...]
+    alerts: int
+
+
+def previous_at_scale(graph: GraphRepository, state: MapState, scale: int) -> MapState | None:
+    """The latest committed state of ``state``'s area, older by ``as_of``, with objects at
+    ``scale``: an image analysed at 1:2,000 only is no baseline for 1:10,000."""
+    earlier = [
+        s
+        for s in graph.states(state.area)
+        if s.status is StateStatus.COMMITTED and s.as_of < state.as_of and s.id != state.id
+    ]
+    for candidate in sorted(earlier, key=lambda s: (s.as_of, s.committed_at), reverse=True):
+        if graph.objects(candidate.name, scale=scale, limit=1).items:
+            return candidate
+    return None
+
+
+def _abandon(
+    graph: Neo4jGraph,
+    state: str,
+    registry: RasterRegistry,
+    rasters: Sequence[RasterRecord],
+    error: BaseException,
+) -> None:
+    """Delete the uncommitted state and orphaned raster nodes; a failure here is noted on
+    ``error`` rather than hiding it."""
+    try:
+        graph.cleanup(state)
+        if rasters:
+            registry.forget_unused([r.sha256 for r in rasters])
+    except GraphError as cleanup_error:
+        error.add_note(
+            f"deleting the uncommitted state {state!r} failed too ({cleanup_error}); it stays "
+            "invisible to readers: delete it later with the same name and replace."
+        )
+
+
+def publish_scene_graph(
+    graph: Neo4jGraph,
+    scene: SceneGraph,
+    *,
+    state: str,
+    area: str,
+    as_of: date,
+    source: str = "",
+    replace: bool = False,
+    rasters: Sequence[RasterRecord] = (),
+    progress: Progress | None = None,
+) -> Published:
+    """Write ``scene`` as the committed state ``state`` of ``area`` as of ``as_of``.
+
+    ``replace`` deletes an existing state of that name first (``StateExists`` otherwise);
+    ``rasters`` are the stored images the scene was made from. Returns the committed state
+    with its diffs (one per scale that has a predecessor) and the number of alerts stored.
+    """
+    say = progress or (lambda _message: None)
+    registry = RasterRegistry(graph.client)
+    if rasters:
+        registry.ensure_schema()
+    graph.begin_state(
+        state, area=area, as_of=as_of, coverage=scene.coverage, source=source, replace=replace
+    )
+    try:
+        say(f"writing {len(scene.objects)} objects, {len(scene.relations)} relations")
+        counts = graph.write(state, scene.objects, scene.relations)
+        registry.register(state, rasters)
+        committed = graph.commit(state)
+    except BaseException as error:
+        _abandon(graph, state, registry, rasters, error)
+        raise
+    say(f"committed {state!r}")
+    diffs: list[StateDiff] = []
+    alerts = 0
+    for scale in sorted({obj.scale for obj in scene.objects}):
+        previous = previous_at_scale(graph, committed, scale)
+        if previous is None:
+            continue
+        say(f"1:{scale}: diff against {previous.name!r}")
+        diff = graph.diff(previous.name, state, scale=scale)
+        alerts += len(graph.record_alerts(diff))
+        diffs.append(diff)
+    return Published(committed, counts, tuple(diffs), alerts)

@@ -1,0 +1,18 @@
+MATCH (al:Alert)-[:TO_STATE]->(new:MapState)-[:OF_AREA]->(a:Area)
+WHERE ($area IS NULL OR a.name = $area)
+  AND new.status IN $readable
+  AND al.severity_rank >= $min_rank
+  AND ($since IS NULL OR al.created_at >= $since)
+  AND (
+    $after_at IS NULL
+    OR al.created_at < $after_at
+    OR (al.created_at = $after_at AND al.id > $after_id)
+  )
+MATCH (al)-[:FROM_STATE]->(old:MapState)
+RETURN al {
+  .id, .kind, .severity, .scale, .message, .old_object_id, .new_object_id, .old_class,
+  .new_class, .predicate, .iou, .created_at, .decision, .decision_comment, .decided_at,
+  .decided_by, lon: al.location.longitude, lat: al.location.latitude
+} AS alert, old.name AS old_state, new.name AS new_state, a.name AS area
+ORDER BY al.created_at DESC, al.id
+LIMIT $limit

@@ -1,0 +1,8 @@
+MATCH (new:MapState {name: $state})<-[:TO_STATE]-(al:Alert)-[:FROM_STATE]->(old:MapState)
+WHERE al.severity_rank >= $min_rank
+RETURN al {
+  .id, .kind, .severity, .scale, .message, .old_object_id, .new_object_id, .old_class,
+  .new_class, .predicate, .iou, lon: al.location.longitude, lat: al.location.latitude
+} AS alert, old.name AS old_state, new.name AS new_state
+ORDER BY al.severity_rank DESC, al.kind, al.id
+LIMIT $limit

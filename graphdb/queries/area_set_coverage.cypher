@@ -1,0 +1,2 @@
+MATCH (a:Area {id: $id})
+SET a.coverage = $coverage

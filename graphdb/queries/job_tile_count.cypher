@@ -1,0 +1,3 @@
+MATCH (t:JobTile)
+WHERE t.job_id = $job_id
+RETURN count(t) AS n

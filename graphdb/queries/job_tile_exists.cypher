@@ -1,0 +1,2 @@
+MATCH (t:JobTile {id: $id})
+RETURN count(t) > 0 AS found

@@ -1,0 +1,12 @@
+
+// Page: the anchored objects that meet the bbox, after the cursor, by id.
+WITH o
+WHERE o.scale >= $scale_min AND o.scale <= $scale_max
+  AND o.minx <= $east AND o.maxx >= $west AND o.miny <= $north AND o.maxy >= $south
+  AND o.id > $after
+RETURN o {
+  .id, .key, .class, .scale, .name, .geometry, .state_id, .confidence, .source, .source_crs,
+  .area_m2, .length_m, .provenance
+} AS object
+ORDER BY o.id
+LIMIT $limit

@@ -1,0 +1,2 @@
+MERGE (v:SchemaVersion {version: $version})
+ON CREATE SET v.description = $description, v.applied_at = datetime()

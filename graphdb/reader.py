@@ -1,0 +1,284 @@
+"""Reads of committed map states: objects, triplets, names, hierarchy and export.
+
+Every read names a state; only committed and retired states resolve, so an uncommitted state is
+invisible however far its writing got. Pages are keyset-paginated on object ids (stable under
+concurrent writes to other states, no OFFSET scans).
+
+Three plans find candidate objects, each followed by the same bbox filter, so all return
+exactly the objects whose bounding box intersects the query bbox:
+
+- no bbox: the ``(state_id, class, scale)`` index (all classes when none are asked);
+- a bbox and classes (for triplets: a subject class): the
+  ``(state_id, class, cell)`` index, seeking the grid cells (``geometry.CELL_DEG``) of the bbox
+  grown by ``SPATIAL_PAD_DEG``; a bbox of more than ``MAX_CELLS`` cells falls back to the first
+  plan;
+- a bbox and no classes: the centroid point index, over the bbox grown by the pad.
+
+An object is found through its centroid only when its ``extent`` (centroid to farthest bbox
+edge) is at most the pad; the few larger ones come from the ``(state_id, extent)`` index.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, LiteralString
+
+import shapely
+
+from graphdb import queries
+from graphdb.client import GraphClient
+from graphdb.errors import InvalidQuery, ObjectNotFound
+from graphdb.geometry import cells_covering
+from graphdb.models import READABLE, BBox, GraphObject, HierarchyLink, Page, Triplet
+from graphdb.states import StateStore
+from ingest.ontology import CLASS_IDS, get_class, get_predicate, get_scale, relationship_type
+
+SPATIAL_PAD_DEG = 0.01
+"""Centroid-path pad, degrees (~1.1 km of latitude): larger objects take the extent path."""
+
+MAX_CELLS = 1_024
+"""Most grid cells a bbox read seeks one by one; a larger bbox scans the classes instead."""
+
+MAX_LIMIT = 10_000
+"""Largest page a read returns."""
+
+MAX_HIERARCHY_DEPTH = 8
+"""Deepest ``part_of`` walk; the bound is fixed in ``ancestors``/``descendants.cypher``."""
+
+WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+class MapReader:
+    """Read-only queries over committed states."""
+
+    def __init__(self, client: GraphClient, states: StateStore) -> None:
+        self._client = client
+        self._states = states
+
+    def objects(
+        self,
+        state: str,
+        *,
+        classes: Sequence[str] | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+        after: str | None = None,
+        limit: int = 500,
+    ) -> Page[GraphObject]:
+        """One page of a state's objects, by id, filtered by class, scale and bbox."""
+        params = {
+            "state_id": self._states.get(state).id,
+            "classes": _classes(classes),
+            **_scale_params(scale),
+            **_bbox_params(bbox),
+            "after": after or "",
+            "limit": _limit(limit),
+        }
+        anchor = _anchor(params, bbox, classes_given=bool(classes))
+        rows = self._client.fetch(anchor + queries.load("objects_page"), params)
+        items = [to_object(r["object"]) for r in rows]
+        return Page(items, items[-1].id if len(items) == params["limit"] else None)
+
+    def objects_by_id(self, ids: Sequence[str]) -> list[GraphObject]:
+        """Objects of readable states by id, in no particular order (missing ids are skipped)."""
+        rows = self._client.fetch(
+            queries.load("objects_by_id"), {"ids": list(ids), "readable": list(READABLE)}
+        )
+        return [to_object(r["object"]) for r in rows]
+
+    def triplets(
+        self,
+        state: str,
+        *,
+        predicate: str,
+        subject_class: str | None = None,
+        object_class: str | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+        after: str | None = None,
+        limit: int = 500,
+    ) -> Page[Triplet]:
+        """Triplets ``subject -predicate-> object`` whose subject's bbox meets ``bbox``.
+
+        ``predicate`` may be an inverse name (``passing_under``, ``consists_of``): the stored
+        edge is read backwards and the triplet comes back in the asked reading. Symmetric
+        predicates match edges stored either way. ``scale`` filters the subject.
+        """
+        rel_type, subject_end = _reading(predicate)
+        after_subject, _, after_object = (after or "").partition(":")
+        params = {
+            "state_id": self._states.get(state).id,
+            "classes": _classes([subject_class] if subject_class else None),
+            "object_class": _classes([object_class])[0] if object_class else None,
+            "rel_type": rel_type,
+            "subject_end": subject_end,
+            **_scale_params(scale),
+            **_bbox_params(bbox),
+            "after_subject": after_subject,
+            "after_object": after_object,
+            "limit": _limit(limit),
+        }
+        anchor = _anchor(params, bbox, classes_given=subject_class is not None)
+        rows = self._client.fetch(anchor + queries.load("triplets_expand"), params)
+        items = [
+            Triplet(
+                subject=to_object(r["subject"]),
+                predicate=predicate,
+                object=to_object(r["object"]),
+                confidence=r["relation"]["confidence"],
+                origin=r["relation"]["origin"],
+                cross_scale=bool(r["relation"]["cross_scale"]),
+            )
+            for r in rows
+        ]
+        full = len(items) == params["limit"]
+        return Page(items, f"{items[-1].subject.id}:{items[-1].object.id}" if full else None)
+
+    def search(self, state: str, text: str, *, limit: int = 20) -> list[GraphObject]:
+        """Objects of a state whose name matches ``text`` (full text, best match first)."""
+        terms = " ".join(_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split())
+        if not terms:
+            raise InvalidQuery("a name search needs some text")
+        params = {"state_id": self._states.get(state).id, "text": terms, "limit": _limit(limit)}
+        return [
+            to_object(r["object"]) for r in self._client.fetch(queries.load("search_names"), params)
+        ]
+
+    def ancestors(
+        self, object_id: str, *, depth: int = MAX_HIERARCHY_DEPTH, limit: int = 500
+    ) -> list[HierarchyLink]:
+        """What the object is ``part_of``, up the chain to coarser scales, nearest first."""
+        return self._walk("ancestors", object_id, depth, limit)
+
+    def descendants(
+        self, object_id: str, *, depth: int = MAX_HIERARCHY_DEPTH, limit: int = 500
+    ) -> list[HierarchyLink]:
+        """What the object ``consists_of``, down to finer scales, nearest first."""
+        return self._walk("descendants", object_id, depth, limit)
+
+    def export(
+        self,
+        state: str,
+        *,
+        classes: Sequence[str] | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+        page_size: int = 5_000,
+    ) -> Iterator[GraphObject]:
+        """Every matching object of a state, streamed page by page (class-index plan)."""
+        after: str | None = None
+        while True:
+            page = self.objects(
+                state, classes=classes or CLASS_IDS, scale=scale, bbox=bbox, after=after,
+                limit=page_size,
+            )  # fmt: skip
+            yield from page.items
+            if page.next_after is None:
+                return
+            after = page.next_after
+
+    def _walk(self, query: str, object_id: str, depth: int, limit: int) -> list[HierarchyLink]:
+        if not 1 <= depth <= MAX_HIERARCHY_DEPTH:
+            raise InvalidQuery(f"hierarchy depth must be 1..{MAX_HIERARCHY_DEPTH}, got {depth}")
+        if not self.objects_by_id([object_id]):
+            raise ObjectNotFound(f"no object {object_id!r} in a committed map state")
+        params = {"id": object_id, "depth": depth, "limit": _limit(limit)}
+        return [
+            HierarchyLink(to_object(r["object"]), int(r["depth"]), r["via"])
+            for r in self._client.fetch(queries.load(query), params)
+        ]
+
+
+def to_object(row: dict[str, Any]) -> GraphObject:
+    """A stored object's projection (see ``objects_page.cypher``) as a :class:`GraphObject`."""
+    provenance = row.get("provenance")
+    return GraphObject(
+        id=row["id"],
+        key=row["key"],
+        cls=row["class"],
+        scale=int(row["scale"]),
+        geometry=shapely.from_wkb(row["geometry"]),
+        state_id=row["state_id"],
+        name=row.get("name"),
+        confidence=float(row["confidence"]),
+        source=row.get("source") or "",
+        source_crs=row.get("source_crs"),
+        area_m2=row.get("area_m2"),
+        length_m=row.get("length_m"),
+        provenance=json.loads(provenance) if provenance else {},
+    )
+
+
+def _reading(predicate: str) -> tuple[str, str]:
+    """Stored relationship type and which end of it the asked subject is."""
+    try:
+        found = get_predicate(predicate)
+    except ValueError as exc:
+        raise InvalidQuery(str(exc)) from exc
+    if found.symmetric:
+        return relationship_type(found.id), "either"
+    if found.stored:
+        return relationship_type(found.id), "start"
+    assert found.inverse is not None
+    return relationship_type(found.inverse), "end"
+
+
+def _classes(classes: Sequence[str] | None) -> list[str]:
+    if not classes:
+        return list(CLASS_IDS)
+    for cls in classes:
+        try:
+            get_class(cls)
+        except ValueError as exc:
+            raise InvalidQuery(str(exc)) from exc
+    return list(classes)
+
+
+def _scale_params(scale: int | None) -> dict[str, int]:
+    if scale is None:
+        return {"scale_min": 0, "scale_max": 2**31}
+    try:
+        get_scale(scale)
+    except ValueError as exc:
+        raise InvalidQuery(str(exc)) from exc
+    return {"scale_min": scale, "scale_max": scale}
+
+
+def _bbox_params(bbox: BBox | None) -> dict[str, float]:
+    west, south, east, north = WORLD if bbox is None else (float(v) for v in bbox)
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise InvalidQuery(
+            f"bbox {bbox} must be (west, south, east, north) in WGS84 degrees with west <= east "
+            "and south <= north (split a bbox across the antimeridian in two)"
+        )
+    return {"west": west, "south": south, "east": east, "north": north}
+
+
+def _anchor(params: dict[str, Any], bbox: BBox | None, *, classes_given: bool) -> LiteralString:
+    """The plan that finds candidate objects (see the module docstring); adds its parameters."""
+    if bbox is None:
+        return queries.load("objects_from_class")
+    pad = SPATIAL_PAD_DEG
+    west, south, east, north = params["west"], params["south"], params["east"], params["north"]
+    padded = (max(west - pad, -180.0), max(south - pad, -90.0),
+              min(east + pad, 180.0), min(north + pad, 90.0))  # fmt: skip
+    if classes_given:
+        cells = cells_covering(*padded)
+        if len(cells) > MAX_CELLS:
+            return queries.load("objects_from_class")
+        params.update(pad=pad, cells=cells)
+        return queries.load("objects_from_cells")
+    params.update(
+        pad=pad, pad_west=padded[0], pad_south=padded[1], pad_east=padded[2], pad_north=padded[3]
+    )
+    return queries.load("objects_from_centroids")
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery(f"limit must be 1..{MAX_LIMIT}, got {limit}")
+    return limit

@@ -1,0 +1,123 @@
+"""The graph schema: constraints and indexes, applied at start-up as ordered, versioned migrations.
+
+Each migration is a list of ``IF NOT EXISTS`` statements, so applying one twice (two workers
+starting together, a crash between a statement and the version record) changes nothing. The
+applied versions are recorded as ``(:SchemaVersion {version})`` nodes; :func:`apply_schema` runs
+the migrations above the highest recorded version, in order. Never edit a released migration:
+append a new one.
+
+Why these indexes (see README.md for the queries they serve):
+
+- ``Object.id`` unique: every write MERGEs on it.
+- ``(Object.state_id, Object.key)`` unique: relations name objects by key; the key names one
+  object per state, and later batches resolve keys written by earlier ones through it.
+- ``(state_id, class, scale)`` range: "the map as of S", class filters, diffs, export.
+- ``(state_id, class, cell)`` range: class filters inside a bbox (triplets in a window): the
+  bbox's grid cells are seeked, so the cost follows the window, not the size of the state.
+- ``(state_id, extent)`` range: the few objects too large for the centroid path of a bbox query,
+  and every "all objects of a state" scan (``extent >= 0`` holds for all).
+- ``centroid`` point: bbox queries without a class filter (the map page's viewport).
+- ``name`` full text: name search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString
+
+from graphdb import queries
+from graphdb.client import GraphClient
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its version (1, 2, ...), what it is for, and its idempotent statements.
+
+    ``backfills`` are data updates that each handle one batch and return the number of nodes
+    they changed as ``n``; each is repeated until it changes nothing, so a big graph is migrated
+    in bounded transactions and an interrupted migration resumes where it stopped.
+    """
+
+    version: int
+    description: str
+    statements: tuple[LiteralString, ...]
+    backfills: tuple[LiteralString, ...] = ()
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "objects, states, areas, alerts: identity constraints and query indexes",
+        (
+            "CREATE CONSTRAINT object_id IF NOT EXISTS FOR (o:Object) REQUIRE o.id IS UNIQUE",
+            "CREATE CONSTRAINT object_state_key IF NOT EXISTS "
+            "FOR (o:Object) REQUIRE (o.state_id, o.key) IS UNIQUE",
+            "CREATE CONSTRAINT map_state_id IF NOT EXISTS FOR (s:MapState) REQUIRE s.id IS UNIQUE",
+            "CREATE CONSTRAINT map_state_name IF NOT EXISTS "
+            "FOR (s:MapState) REQUIRE s.name IS UNIQUE",
+            "CREATE CONSTRAINT area_id IF NOT EXISTS FOR (a:Area) REQUIRE a.id IS UNIQUE",
+            "CREATE CONSTRAINT area_name IF NOT EXISTS FOR (a:Area) REQUIRE a.name IS UNIQUE",
+            "CREATE CONSTRAINT alert_id IF NOT EXISTS FOR (a:Alert) REQUIRE a.id IS UNIQUE",
+            "CREATE CONSTRAINT schema_version IF NOT EXISTS "
+            "FOR (v:SchemaVersion) REQUIRE v.version IS UNIQUE",
+            "CREATE RANGE INDEX object_state_class_scale IF NOT EXISTS "
+            "FOR (o:Object) ON (o.state_id, o.class, o.scale)",
+            "CREATE RANGE INDEX object_state_extent IF NOT EXISTS "
+            "FOR (o:Object) ON (o.state_id, o.extent)",
+            "CREATE POINT INDEX object_centroid IF NOT EXISTS FOR (o:Object) ON (o.centroid)",
+            "CREATE FULLTEXT INDEX object_names IF NOT EXISTS FOR (o:Object) ON EACH [o.name]",
+        ),
+    ),
+    Migration(
+        2,
+        "grid cell of each object's centroid, indexed with state and class for bbox reads",
+        (
+            "CREATE RANGE INDEX object_state_class_cell IF NOT EXISTS "
+            "FOR (o:Object) ON (o.state_id, o.class, o.cell)",
+        ),
+        backfills=(
+            # The arithmetic of graphdb.geometry.cell_ids (CELL_DEG 0.01, 36,000 cells a row).
+            "MATCH (o:Object) WHERE o.cell IS NULL AND o.centroid IS NOT NULL "
+            "WITH o LIMIT 10000 "
+            "SET o.cell = toInteger(floor((o.centroid.y + 90.0) / 0.01)) * 36000 "
+            "+ toInteger(floor((o.centroid.x + 180.0) / 0.01)) "
+            "RETURN count(o) AS n",
+        ),
+    ),
+)
+
+
+def schema_version(client: GraphClient) -> int:
+    """The highest applied migration version (0 on an empty database)."""
+    rows = client.fetch(queries.load("schema_version"), {})
+    return int(rows[0]["version"])
+
+
+def apply_schema(client: GraphClient, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    """Apply the migrations above the recorded version, in order; return the version reached.
+
+    When it applied anything, it waits for the new indexes to come online, so the first query
+    after start-up is planned with them.
+    """
+    current = schema_version(client)
+    pending = sorted((m for m in migrations if m.version > current), key=lambda m: m.version)
+    for migration in pending:
+        for statement in migration.statements:
+            client.schema(statement)
+        for backfill in migration.backfills:
+            _backfill(client, backfill)
+        _record(client, migration)
+        current = migration.version
+    if pending:
+        client.schema("CALL db.awaitIndexes(300)")
+    return current
+
+
+def _backfill(client: GraphClient, query: LiteralString) -> None:
+    while client.write(lambda tx: tx.run(query).single(strict=True)["n"]):
+        pass
+
+
+def _record(client: GraphClient, migration: Migration) -> None:
+    params = {"version": migration.version, "description": migration.description}
+    client.write(lambda tx: tx.run(queries.load("record_schema_version"), params).consume())

@@ -1,0 +1,54 @@
+"""Start-up schema: versioned migrations that can run any number of times."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphdb.client import GraphClient
+from graphdb.geometry import cell_ids
+from graphdb.schema import MIGRATIONS, apply_schema, schema_version
+
+
+def test_schema_is_versioned_and_idempotent(client: GraphClient) -> None:
+    before = client.fetch("SHOW INDEXES YIELD name RETURN name ORDER BY name", {})
+    assert apply_schema(client) == MIGRATIONS[-1].version
+    assert apply_schema(client) == MIGRATIONS[-1].version
+    after = client.fetch("SHOW INDEXES YIELD name RETURN name ORDER BY name", {})
+
+    assert schema_version(client) == 2
+    recorded = client.fetch("MATCH (v:SchemaVersion) RETURN v.version AS v ORDER BY v", {})
+    assert [r["v"] for r in recorded] == [1, 2]
+    assert after == before
+    names = {row["name"] for row in after}
+    assert {
+        "object_id",
+        "object_state_key",
+        "object_state_class_scale",
+        "object_state_class_cell",
+        "object_state_extent",
+        "object_centroid",
+        "object_names",
+        "map_state_name",
+        "area_name",
+        "alert_id",
+    } <= names
+    types = {
+        r["name"]: r["type"]
+        for r in client.fetch("SHOW INDEXES YIELD name, type RETURN name, type", {})
+    }
+    assert (types["object_centroid"], types["object_names"]) == ("POINT", "FULLTEXT")
+
+
+def test_migration_2_backfills_grid_cells(client: GraphClient) -> None:
+    client.write(lambda tx: tx.run("MATCH (v:SchemaVersion {version: 2}) DELETE v").consume())
+    client.write(
+        lambda tx: tx.run(
+            "CREATE (:Object {id: 'old', centroid: point({longitude: 9.5215, latitude: 47.1215})})"
+        ).consume()
+    )
+
+    assert apply_schema(client) == 2
+    (row,) = client.fetch("MATCH (o:Object {id: 'old'}) RETURN o.cell AS cell", {})
+    # row floor(137.1215 / 0.01) = 13712, column floor(189.5215 / 0.01) = 18952.
+    assert row["cell"] == 13712 * 36000 + 18952
+    assert row["cell"] == int(cell_ids(np.array([9.5215]), np.array([47.1215]))[0])

@@ -1,0 +1,39 @@
+"""Fixtures of the worker tests: workers on emptied stores, the job store, a submit helper.
+
+Every worker a test started is stopped at its end (see ``tests/workers/harness.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graphdb.client import GraphClient
+from graphdb.jobs import JobStore
+from tests.workers.harness import Submit, Workers, submit_now
+
+
+@pytest.fixture
+def workers(tmp_path: Path, redis_client: Any, graph: Driver) -> Iterator[Workers]:
+    """Worker processes on an emptied graph and broker; all stopped at the end of the test."""
+    started = Workers(tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture
+def jobs(graph: Driver, neo4j_database: str) -> JobStore:
+    """The job store of the test database."""
+    store = JobStore(GraphClient(graph, neo4j_database))
+    store.ensure_schema()
+    return store
+
+
+@pytest.fixture
+def submit() -> Submit:
+    """``submit(kind, path, state=..., as_of=..., area=..., **options)`` as the CLI does."""
+    return submit_now

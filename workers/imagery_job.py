@@ -1,0 +1,247 @@
+"""An imagery job spread over tasks: plan the tiles, segment each tile, finish the map state.
+
+It computes what ``ingest.imagery.pipeline.build_imagery_scene_graph`` computes in one process,
+with the tile loop cut into tasks and the tile results kept in the graph in between:
+
+1. :func:`plan_imagery_job` validates the raster (a corrupt file fails the job here, in
+   seconds), keeps it as a COG in the raster store and registers it with the job's uncommitted
+   state (so the API can serve its tiles), builds the scale pyramid and its overlapping tiles,
+   and returns the tiles whose results are not in the graph yet.
+2. :func:`run_tile` (one task per tile, ``gpu`` queue) reads the tile, runs the process's
+   segmenter, vectorises the masks and stores the pieces and the model's triplets between them
+   as the tile's result, keyed by (job, scale, row, col).
+3. :func:`finish_imagery_job` (the chord callback) first counts tile results *in the graph*: a
+   redelivered tile task can make the chord fire early, or twice, so the callback trusts only
+   what is stored, and waits (``TilesPending``, retried) until every tile is in. Then it merges
+   pieces across tile borders per scale, relates the objects (rules and model triplets), writes
+   and commits the state, drops the tile results and diffs the state (``workers.lifecycle``).
+
+Every step is safe to run twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import shapely
+from rasterio.windows import Window
+
+from graphdb.jobs import Job, JobStatus, TileResult
+from graphdb.models import StateStatus
+from graphdb.rasters import RasterRecord, RasterRegistry
+from ingest.imagery.pipeline import _Level as LevelPieces
+from ingest.imagery.segmenter import check_answer
+from ingest.imagery.triplets import PieceTriplet, combine, model_relations, piece_owners
+from ingest.raster import (
+    RasterInfo,
+    build_pyramid,
+    footprint_wgs84,
+    level_for,
+    open_raster,
+    tile_at,
+    tile_windows,
+)
+from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
+from ingest.rasterstore import RasterStore, default_store_uri
+from ingest.records import MapObject, Relation
+from ingest.relations.engine import relate
+from ingest.vectorise import TilePolygon, merge_to_objects
+from workers.context import WorkerContext, context
+from workers.errors import TilesPending
+from workers.lifecycle import (
+    Outcome,
+    begin_state,
+    commit_state,
+    complete_job,
+    owned_state,
+    report,
+    start_job,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TileSpec:
+    """One tile as task arguments: its scale, index in the layout and window in level pixels."""
+
+    scale: int
+    row: int
+    col: int
+    col_off: int
+    row_off: int
+    width: int
+    height: int
+
+    def kwargs(self) -> dict[str, int]:
+        """Keyword arguments of the tile task."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageryPlan:
+    """The tiles still to segment; empty when all are in (or the state is already committed)."""
+
+    tiles: list[TileSpec]
+
+
+def plan_imagery_job(job_id: str) -> ImageryPlan | None:
+    """Validate, store, tile and begin the state of ``job_id``; None when the job had ended."""
+    ctx = context()
+    job = start_job(ctx, job_id)
+    if job is None:
+        return None
+    state = owned_state(ctx, job)
+    if state is not None and state.status is StateStatus.COMMITTED:
+        return ImageryPlan(tiles=[])
+    info = _raster(job.input_path, _bands(job))
+    levels = build_pyramid(info, _ints(job, "scales"))
+    tile_size = _int(job, "tile_size", DEFAULT_TILE_SIZE)
+    overlap = _int(job, "overlap", DEFAULT_OVERLAP)
+    tiles = [
+        TileSpec(
+            scale=level.scale,
+            row=tile.row,
+            col=tile.col,
+            col_off=int(tile.window.col_off),
+            row_off=int(tile.window.row_off),
+            width=int(tile.window.width),
+            height=int(tile.window.height),
+        )
+        for level in levels
+        for tile in tile_windows(level, tile_size, overlap)
+    ]
+    begin_state(ctx, job, footprint_wgs84(info.transform, info.width, info.height, info.crs))
+    report(ctx, job, 0.02, "storing the image")
+    stored = RasterStore(default_store_uri()).put(info)
+    RasterRegistry(ctx.graph.client).register(job.state, [RasterRecord(**asdict(stored))])
+    ctx.jobs.plan_tiles(job.id, len(tiles), [level.scale for level in levels])
+    done = ctx.jobs.tile_keys(job.id)
+    missing = [t for t in tiles if (t.scale, t.row, t.col) not in done]
+    report(ctx, job, _tile_fraction(len(done), len(tiles)), f"segmenting {len(tiles)} tiles")
+    return ImageryPlan(tiles=missing)
+
+
+def run_tile(job_id: str, spec: TileSpec) -> bool:
+    """Segment one tile and store its result; False when skipped (job ended, or done)."""
+    ctx = context()
+    job = ctx.jobs.get(job_id)
+    if job.terminal or ctx.jobs.has_tile(job_id, spec.scale, spec.row, spec.col):
+        return False
+    level = level_for(_raster(job.input_path, _bands(job)), spec.scale)
+    window = Window(spec.col_off, spec.row_off, spec.width, spec.height)
+    tile = tile_at(level, window, spec.row, spec.col)
+    pixels = tile.read()
+    segmenter = ctx.segmenter()
+    found = LevelPieces(level)
+    if pixels.valid.any():
+        answer = segmenter.segment([pixels], spec.scale)
+        check_answer([pixels], answer)
+        found.add(tile, pixels, answer[0])
+    ctx.jobs.put_tile(
+        job_id,
+        TileResult(
+            scale=spec.scale,
+            row=spec.row,
+            col=spec.col,
+            window=(spec.col_off, spec.row_off, spec.width, spec.height),
+            source=segmenter.name,
+            classes=[p.class_id for p in found.pieces],
+            scores=[float(p.score) for p in found.pieces],
+            geometries=[shapely.to_wkb(p.geometry) for p in found.pieces],
+            triplets=[(t.subject, t.predicate, t.object, t.score) for t in found.triplets],
+        ),
+    )
+    written = ctx.jobs.tile_count(job_id)
+    report(ctx, job, _tile_fraction(written, job.tiles_expected or written), f"tile {written}")
+    return True
+
+
+def finish_imagery_job(job_id: str) -> Outcome | None:
+    """Merge, relate, commit and diff once every tile is in; None when the job had ended.
+
+    Raises ``TilesPending`` while tile results are missing from the graph.
+    """
+    ctx = context()
+    job = ctx.jobs.get(job_id)
+    if job.status is not JobStatus.RUNNING:
+        return None
+    state = owned_state(ctx, job)
+    if state is None or state.status is not StateStatus.COMMITTED:
+        written, expected = ctx.jobs.tile_count(job_id), job.tiles_expected or 0
+        if written < expected:
+            raise TilesPending(f"job {job_id}: {written} of {expected} tile results stored")
+        report(ctx, job, 0.85, "merging tiles")
+        objects, relations = _scene(ctx, job)
+        report(ctx, job, 0.9, f"writing {len(objects)} objects")
+        ctx.graph.write(job.state, objects, relations)
+        state = commit_state(ctx, job)
+    ctx.jobs.drop_tiles(job_id)
+    return complete_job(ctx, job, state, job.scales)
+
+
+def _scene(ctx: WorkerContext, job: Job) -> tuple[list[MapObject], list[Relation]]:
+    """Objects and relations of all scales from the stored tile results: the tail of
+    ``build_imagery_scene_graph``, run once on what the tile tasks found."""
+    info = _raster(job.input_path, _bands(job))
+    by_scale: dict[int, list[MapObject]] = {}
+    collected: list[tuple[LevelPieces, list[MapObject]]] = []
+    for scale in job.scales:
+        found, source = _stored_pieces(ctx, job, LevelPieces(level_for(info, scale)))
+        objects = merge_to_objects(found.pieces, found.level, source=source)
+        by_scale[scale] = objects
+        collected.append((found, objects))
+    everything = [obj for objects in by_scale.values() for obj in objects]
+    if not everything:
+        return [], []
+    model: dict[tuple[str, str, str], float] = {}
+    for found, objects in collected:
+        if found.triplets:
+            owners = piece_owners(found.pieces, objects, found.level)
+            for key, score in model_relations(found.triplets, owners).items():
+                model[key] = max(model.get(key, 0.0), score)
+    return everything, combine(relate(by_scale), model)
+
+
+def _stored_pieces(ctx: WorkerContext, job: Job, found: LevelPieces) -> tuple[LevelPieces, str]:
+    """The level's tile pieces and triplets (indices shifted into the level's list), and the
+    segmenter's name."""
+    source = ""
+    scale = found.level.scale
+    for tile in ctx.jobs.tiles(job.id, scale):
+        offset = len(found.pieces)
+        found.pieces.extend(
+            TilePolygon(cls, score, scale, shapely.from_wkb(geometry), tile.window)
+            for cls, score, geometry in zip(tile.classes, tile.scores, tile.geometries, strict=True)
+        )
+        found.triplets.extend(
+            PieceTriplet(offset + subject, predicate, offset + obj, score)
+            for subject, predicate, obj, score in tile.triplets
+        )
+        source = tile.source or source
+    return found, source
+
+
+def _tile_fraction(done: int, total: int) -> float:
+    """Progress while tiles are segmented: 5% for planning, up to 80% when all are in."""
+    return 0.05 + 0.75 * done / max(total, 1)
+
+
+def _int(job: Job, option: str, default: int) -> int:
+    value = job.options.get(option)
+    return int(value) if isinstance(value, int | str) else default
+
+
+def _ints(job: Job, option: str) -> list[int] | None:
+    value = job.options.get(option)
+    return [int(v) for v in value] if isinstance(value, list) else None
+
+
+def _bands(job: Job) -> tuple[int, ...] | None:
+    bands = _ints(job, "bands")
+    return tuple(bands) if bands is not None else None
+
+
+@lru_cache(maxsize=8)
+def _raster(path: str, bands: tuple[int, ...] | None) -> RasterInfo:
+    """The validated raster, opened once per process (every tile of a job needs it)."""
+    return open_raster(path, bands)

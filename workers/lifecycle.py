@@ -1,0 +1,159 @@
+"""The steps every ingest job shares: start, own a map state, commit, diff and alert, fail.
+
+Exactly-once effects come from three rules, whatever the number of deliveries of a message:
+
+1. Every write is idempotent (MERGE on deterministic ids in ``graphdb``), so a step that ran
+   halfway and is run again ends with the same graph.
+2. The map state is *owned* by its job: its ``source`` ends with ``job:<id>``. A rerun picks up
+   its own uncommitted state (or finds it committed and skips to the alerts); a state of the
+   same name made by anything else fails the job instead of being written into.
+3. The commit is one transaction that only an uncommitted state passes; a second execution that
+   loses the race finds the state committed by its own job and carries on with the alerts, which
+   are MERGEd by id. Alert events go out at least once: the job records that they were
+   published only after publishing, and receivers drop copies by the alert id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shapely.geometry.base import BaseGeometry
+
+from graphdb.diff import Alert
+from graphdb.errors import StateNotFound, StateNotWritable
+from graphdb.jobs import Job, JobKind, JobStatus
+from graphdb.models import MapState, StateStatus
+from graphdb.publish import previous_at_scale
+from graphdb.rasters import RasterRegistry
+from ingest.ontology import SCALE_DENOMINATORS
+from workers.alerts import alert_feature, publish_features
+from workers.context import WorkerContext
+from workers.errors import StateTaken
+from workers.events import publish_job
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a job step ended with; ``notify`` is True when its alerts went out just now."""
+
+    job: Job
+    notify: bool = False
+
+
+def start_job(ctx: WorkerContext, job_id: str) -> Job | None:
+    """Mark the job RUNNING (one more run); None when it is already COMMITTED or FAILED."""
+    job = ctx.jobs.start(job_id)
+    if job is not None:
+        publish_job(ctx.redis, job)
+    return job
+
+
+def report(ctx: WorkerContext, job: Job, fraction: float, stage: str) -> None:
+    """Record and publish progress (nothing happens once the job stopped running)."""
+    updated = ctx.jobs.progress(job.id, fraction, stage)
+    if updated is not None:
+        publish_job(ctx.redis, updated)
+
+
+def state_source(job: Job) -> str:
+    """The ``source`` of a job's map state: what it was made from, and which job owns it."""
+    return f"{job.kind.value}:{job.input_name} job:{job.id}"
+
+
+def owned_state(ctx: WorkerContext, job: Job) -> MapState | None:
+    """The job's map state if it exists (``StateTaken`` when another job or ingest owns it)."""
+    try:
+        state = ctx.graph.state(job.state, include_private=True)
+    except StateNotFound:
+        return None
+    if not state.source.endswith(f"job:{job.id}"):
+        raise StateTaken(
+            f"map state {job.state!r} exists already (source {state.source!r}); submit again "
+            "with another --state name"
+        )
+    return state
+
+
+def begin_state(ctx: WorkerContext, job: Job, coverage: BaseGeometry) -> MapState:
+    """The job's state: the existing one it owns, or a new uncommitted one over ``coverage``."""
+    state = owned_state(ctx, job)
+    if state is not None:
+        return state
+    return ctx.graph.begin_state(
+        job.state,
+        area=job.area,
+        as_of=job.as_of,
+        coverage=coverage,
+        source=state_source(job),
+    )
+
+
+def commit_state(ctx: WorkerContext, job: Job) -> MapState:
+    """Commit the job's state; a state its own job committed already is returned as is."""
+    try:
+        return ctx.graph.commit(job.state)
+    except StateNotWritable:
+        state = owned_state(ctx, job)
+        if state is not None and state.status is StateStatus.COMMITTED:
+            return state
+        raise
+
+
+def scales_present(ctx: WorkerContext, state: MapState) -> list[int]:
+    """The ladder scales at which a committed state has at least one object."""
+    return [d for d in SCALE_DENOMINATORS if ctx.graph.objects(state.name, scale=d, limit=1).items]
+
+
+def record_changes(ctx: WorkerContext, state: MapState, scales: Iterable[int]) -> list[Alert]:
+    """Diff ``state`` against its predecessor at each scale; store and return the alerts."""
+    alerts: list[Alert] = []
+    for scale in scales:
+        previous = previous_at_scale(ctx.graph, state, scale)
+        if previous is not None:
+            alerts += ctx.graph.record_alerts(
+                ctx.graph.diff(previous.name, state.name, scale=scale)
+            )
+    return alerts
+
+
+def complete_job(ctx: WorkerContext, job: Job, state: MapState, scales: Iterable[int]) -> Outcome:
+    """After the commit: alerts (once), then the job is COMMITTED with its counts."""
+    notify = False
+    if not job.alerts_published:
+        report(ctx, job, 0.95, "diffing")
+        alerts = record_changes(ctx, state, scales)
+        features = [alert_feature(a, job_id=job.id, area=job.area) for a in alerts]
+        publish_features(ctx.redis, features)
+        ctx.jobs.alerts_published(job.id, len(alerts))
+        notify = bool(alerts)
+    done = ctx.jobs.commit(
+        job.id, objects=state.object_count or 0, relations=state.relation_count or 0
+    )
+    publish_job(ctx.redis, done)
+    return Outcome(done, notify=notify)
+
+
+def fail_job(ctx: WorkerContext, job_id: str, reason: str) -> Job:
+    """FAIL the job with ``reason``: delete its uncommitted state, its image's registry entry
+    (unless another state uses it) and its tile results first, so no partial map is left
+    behind (a committed state is never touched)."""
+    job = ctx.jobs.get(job_id)
+    if job.status is JobStatus.COMMITTED:
+        return job
+    try:
+        state = owned_state(ctx, job)
+    except StateTaken:
+        state = None
+    if state is not None and state.status is StateStatus.UNCOMMITTED:
+        ctx.graph.cleanup(state.name)
+    if job.kind is JobKind.IMAGERY:
+        RasterRegistry(ctx.graph.client).forget_unused([job.input_sha256])
+    ctx.jobs.drop_tiles(job.id)
+    failed = ctx.jobs.fail(job.id, reason)
+    publish_job(ctx.redis, failed)
+    log.warning("job %s failed: %s", job_id, reason)
+    return failed
