@@ -1,4 +1,5 @@
-"""``orthograph stack``: start, stop, inspect, back up and restore the local Neo4j and Redis.
+"""``orthograph stack``: start, stop, inspect, back up and restore the local Neo4j and Redis,
+and optionally one Celery worker and the API.
 
 Domain errors become one line on stderr and an exit code from :data:`EXIT_CODES`; no traceback.
 """
@@ -27,7 +28,7 @@ from stack.errors import (
 from stack.lifecycle import ServiceStatus, StackStatus
 
 app = typer.Typer(
-    help="The local Neo4j and Redis (loopback only), for development and tests.",
+    help="The local Neo4j and Redis, and optionally a worker and the API (loopback only).",
     no_args_is_help=True,
 )
 
@@ -88,20 +89,40 @@ def _as_json(status: StackStatus) -> dict[str, object]:
         "home": str(status.home),
         "neo4j": entry(status.neo4j, "uri"),
         "redis": entry(status.redis, "url"),
+        "worker": entry(status.worker, "node"),
+        "api": entry(status.api, "url"),
     }
 
 
 @app.command()
-def up() -> None:
-    """Start Neo4j and Redis (reusing any already running) and print their addresses."""
-    status = _run(stack.up)
-    typer.echo(f"neo4j  {status.neo4j.address}  (pid {status.neo4j.pid})")
-    typer.echo(f"redis  {status.redis.address}  (pid {status.redis.pid})")
+def up(
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker", help="Also start one Celery worker on all queues (log: logs/worker.log)."
+        ),
+    ] = False,
+    api: Annotated[
+        bool,
+        typer.Option(
+            "--api", help="Also start the API on 127.0.0.1:ORTHOGRAPH_API_PORT (default 8000)."
+        ),
+    ] = False,
+) -> None:
+    """Start Neo4j and Redis (reusing any already running) and print their addresses.
+
+    --worker and --api also start a Celery worker and the API on them; `stack down` stops all.
+    """
+    status = _run(lambda: stack.up(worker=worker, api=api))
+    shown = [status.neo4j, status.redis]
+    shown += [s for s in (status.worker, status.api) if s.pid is not None]
+    for service in shown:
+        typer.echo(f"{service.name:<6} {service.address}  (pid {service.pid})")
 
 
 @app.command()
 def down() -> None:
-    """Stop the Neo4j and Redis this stack started; leave anything else alone."""
+    """Stop the Neo4j and Redis this stack started, and its worker and API; leave the rest."""
     stopped = _run(stack.down)
     for service in stopped:
         typer.echo(f"stopped {service.name} (pid {service.pid})")
@@ -113,14 +134,14 @@ def down() -> None:
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Show whether Neo4j and Redis answer, and which of them this stack started."""
+    """Show whether Neo4j, Redis, the worker and the API answer, and which this stack started."""
     current = _run(stack.status)
     if as_json:
         typer.echo(json.dumps(_as_json(current), indent=2))
         return
     typer.echo(f"home   {current.home}")
-    typer.echo(_describe(current.neo4j))
-    typer.echo(_describe(current.redis))
+    for service in (current.neo4j, current.redis, current.worker, current.api):
+        typer.echo(_describe(service))
 
 
 @app.command()

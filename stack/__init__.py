@@ -1,4 +1,5 @@
-"""Local services (Neo4j, Redis) started and stopped by the project, for development and tests."""
+"""Local services (Neo4j, Redis; a Celery worker and the API on request) started and stopped by
+the project, for development and tests."""
 
 from stack.backup import backup, restore
 from stack.lifecycle import ServiceStatus, StackStatus, Stopped, down, status, up

@@ -2,7 +2,7 @@
 
 <home>/neo4j/          Neo4j's home: data/ (stores, transaction logs, system database)
 <home>/redis/          Redis's working directory (dump.rdb)
-<home>/logs/<name>.log what each service printed (the place to look when it fails)
+<home>/logs/<name>.log what each service (neo4j, redis, worker, api) printed: look here first
 <home>/logs/neo4j/     Neo4j's own logs (debug.log, query.log, security.log)
 <home>/run/<name>.pid  the process id of each service we started
 <home>/run/stack.lock  held while up/down/backup/restore change the stack

@@ -1,5 +1,6 @@
-"""``up``, ``down`` and ``status`` of the local stack (Neo4j and Redis) as a whole.
+"""``up``, ``down`` and ``status`` of the local stack as a whole.
 
+Neo4j and Redis always start; one Celery worker and the API start on request, after them.
 Callers get plain dataclasses back; ``up`` and ``down`` hold the stack lock (``stack/lock.py``).
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from stack.layout import Layout
 from stack.lock import stack_lock
 from stack.neo4j import Neo4jService
+from stack.orthograph import ApiService, WorkerService
 from stack.redis import RedisService
 from stack.service import Service
 from stack.settings import StackSettings, get_settings
@@ -23,7 +25,8 @@ class ServiceStatus:
     name: str
     address: str
     running: bool
-    """Something answers on the service's port (ours when ``pid`` is set)."""
+    """Something answers on the service's port (ours when ``pid`` is set); for the worker,
+    our process answers a Celery ping."""
     pid: int | None
     """Our process of the service, if one runs."""
     log: Path
@@ -36,6 +39,8 @@ class StackStatus:
     home: Path
     neo4j: ServiceStatus
     redis: ServiceStatus
+    worker: ServiceStatus
+    api: ServiceStatus
 
 
 @dataclass(frozen=True)
@@ -46,29 +51,63 @@ class Stopped:
     pid: int
 
 
-def services(settings: StackSettings) -> tuple[Neo4jService, RedisService]:
-    """The stack's services, Neo4j first."""
-    return Neo4jService(settings), RedisService(settings)
+@dataclass(frozen=True)
+class Services:
+    """The stack's services."""
+
+    neo4j: Neo4jService
+    redis: RedisService
+    worker: WorkerService
+    api: ApiService
+
+    def stop_order(self) -> tuple[Service, ...]:
+        """Clients first (they would log connection errors), then the servers."""
+        return (self.worker, self.api, self.neo4j, self.redis)
 
 
-def up(settings: StackSettings | None = None) -> StackStatus:
-    """Start what is not running yet, reuse what is; return once both serve clients."""
+def services(settings: StackSettings) -> Services:
+    """The stack's services."""
+    return Services(
+        neo4j=Neo4jService(settings),
+        redis=RedisService(settings),
+        worker=WorkerService(settings),
+        api=ApiService(settings),
+    )
+
+
+def up(
+    settings: StackSettings | None = None, *, worker: bool = False, api: bool = False
+) -> StackStatus:
+    """Start what is not running yet, reuse what is; return once all serve clients.
+
+    Neo4j and Redis always; with ``worker`` one Celery worker on all queues, with ``api`` the
+    API on ``127.0.0.1:ORTHOGRAPH_API_PORT``, both started after (and connected to) them.
+    Everything asked for is checked before anything starts.
+    """
     settings = settings or get_settings()
-    neo4j, redis = services(settings)
+    stack = services(settings)
+    extras: list[Service] = []
+    if worker:
+        extras.append(stack.worker)
+    if api:
+        extras.append(stack.api)
     with stack_lock(Layout(settings.stack_home)):
-        for service in (neo4j, redis):
+        for service in (stack.neo4j, stack.redis, *extras):
             service.check_startable()
-        for service in (redis, neo4j):
+        for service in (stack.redis, stack.neo4j, *extras):
             service.ensure_running()
     return status(settings)
 
 
 def down(settings: StackSettings | None = None) -> list[Stopped]:
-    """Stop the services we started (per pid file) and wait until they have exited."""
+    """Stop the services we started (per pid file) and wait until they have exited.
+
+    The worker and the API go first, then Neo4j and Redis.
+    """
     settings = settings or get_settings()
     stopped = []
     with stack_lock(Layout(settings.stack_home)):
-        for service in services(settings):
+        for service in services(settings).stop_order():
             pid = service.stop()
             if pid is not None:
                 stopped.append(Stopped(name=service.name, pid=pid))
@@ -78,9 +117,13 @@ def down(settings: StackSettings | None = None) -> list[Stopped]:
 def status(settings: StackSettings | None = None) -> StackStatus:
     """Which services answer, and which of them are ours."""
     settings = settings or get_settings()
-    neo4j, redis = services(settings)
+    stack = services(settings)
     return StackStatus(
-        home=settings.stack_home, neo4j=_service_status(neo4j), redis=_service_status(redis)
+        home=settings.stack_home,
+        neo4j=_service_status(stack.neo4j),
+        redis=_service_status(stack.redis),
+        worker=_service_status(stack.worker),
+        api=_service_status(stack.api),
     )
 
 

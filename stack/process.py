@@ -161,10 +161,20 @@ def wait_until_ready(
         time.sleep(_POLL_S)
 
 
-def terminate(service: str, pid: int, grace_s: float) -> None:
-    """SIGTERM the process group of ``pid``, SIGKILL it after ``grace_s``; return once gone."""
-    _signal_group(pid, signal.SIGTERM)
+def terminate(service: str, pid: int, grace_s: float, *, group_first: bool = True) -> None:
+    """SIGTERM the process group of ``pid``, SIGKILL it after ``grace_s``; return once gone.
+
+    With ``group_first=False`` the first SIGTERM goes to ``pid`` alone (a parent that stops its
+    own children, like a Celery worker), and whatever is left of its group once it has exited
+    is killed.
+    """
+    if group_first:
+        _signal_group(pid, signal.SIGTERM)
+    else:
+        _signal(pid, signal.SIGTERM)
     if _wait_gone(pid, grace_s):
+        if not group_first:
+            _signal_group(pid, signal.SIGKILL)
         return
     _signal_group(pid, signal.SIGKILL)
     if not _wait_gone(pid, _KILL_WAIT_S):
@@ -177,6 +187,13 @@ def terminate(service: str, pid: int, grace_s: float) -> None:
 def _signal_group(pid: int, signum: signal.Signals) -> None:
     try:
         os.killpg(pid, signum)
+    except ProcessLookupError:
+        return
+
+
+def _signal(pid: int, signum: signal.Signals) -> None:
+    try:
+        os.kill(pid, signum)
     except ProcessLookupError:
         return
 

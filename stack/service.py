@@ -1,13 +1,15 @@
 """One background service of the local stack, and the rules for starting and stopping it.
 
-The rules are the same for Neo4j and Redis, so they live here once; ``stack/neo4j.py`` and
-``stack/redis.py`` only say how to run their program and how to tell it is ready.
+The rules are the same for every service (Neo4j, Redis, the worker, the API), so they live here
+once; ``stack/neo4j.py``, ``stack/redis.py`` and ``stack/orthograph.py`` only say how to run their
+program and how to tell it is ready.
 
 - A service is *ours* when the pid in ``<home>/run/<name>.pid`` is alive and its command line
   carries our marker arguments (pids are reused; pid files outlive reboots).
 - Starting reuses a service of ours; it never starts a second one on the same home.
 - A port held by anything that is not ours is refused with :class:`PortInUse`, naming the
-  setting that moves the service.
+  setting that moves the service. A service without a port (the Celery worker) skips the port
+  rules and tells whether it answers its own way (:meth:`Service.answers`).
 - Stopping touches only a process of ours, and returns once it has exited.
 """
 
@@ -35,11 +37,15 @@ from stack.settings import Endpoint, StackSettings
 
 
 class Service(ABC):
-    """A program of the local stack, listening on one loopback endpoint."""
+    """A program of the local stack, listening on one loopback endpoint or on none."""
 
     name: ClassVar[str]
     stop_grace_s: ClassVar[float] = 60.0
     """How long a clean shutdown may take before SIGKILL (Neo4j checkpoints on the way out)."""
+    stop_group_first: ClassVar[bool] = True
+    """Send SIGTERM to the whole process group; False: to the leader only, which then stops its
+    children itself (a Celery worker finishes its running tasks), the group being killed only
+    when time runs out or leftovers remain."""
 
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
@@ -47,8 +53,8 @@ class Service(ABC):
 
     @property
     @abstractmethod
-    def endpoint(self) -> Endpoint:
-        """Where the service listens."""
+    def endpoint(self) -> Endpoint | None:
+        """Where the service listens; None for one that listens nowhere."""
 
     @property
     @abstractmethod
@@ -95,8 +101,12 @@ class Service(ABC):
         return pid if pid is not None and runs_with(pid, self.marker) else None
 
     def answers(self) -> bool:
-        """Whether anything accepts connections on the service's port."""
-        return port_answers(self.endpoint.host, self.endpoint.port)
+        """Whether anything accepts connections on the service's port.
+
+        A service without a port overrides this with its own check.
+        """
+        endpoint = self.endpoint
+        return endpoint is not None and port_answers(endpoint.host, endpoint.port)
 
     def check_startable(self) -> None:
         """Raise now what starting would raise later: taken port, missing program, moved port.
@@ -109,7 +119,7 @@ class Service(ABC):
             self._refuse_other_endpoint(pid)
             return
         endpoint = self.endpoint
-        if not port_bindable(endpoint.host, endpoint.port):
+        if endpoint is not None and not port_bindable(endpoint.host, endpoint.port):
             raise PortInUse(
                 f"{self.name} cannot listen on {endpoint.host}:{endpoint.port}: the port is "
                 f"taken by a process this stack (home {self.layout.home}) did not start. Stop "
@@ -152,8 +162,8 @@ class Service(ABC):
         return pid
 
     def _refuse_other_endpoint(self, pid: int) -> None:
-        if not runs_with(pid, self.listen_args):
-            endpoint = self.endpoint
+        endpoint = self.endpoint
+        if endpoint is not None and not runs_with(pid, self.listen_args):
             raise StackRunning(
                 f"{self.name} of this stack already runs (pid {pid}) but not on "
                 f"{endpoint.host}:{endpoint.port}, where {endpoint.setting} now points. Run "
@@ -170,5 +180,5 @@ class Service(ABC):
         return pid
 
     def _stop(self, pid: int) -> None:
-        terminate(self.name, pid, self.stop_grace_s)
+        terminate(self.name, pid, self.stop_grace_s, group_first=self.stop_group_first)
         self.pid_file.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Settings of the local stack: the shared connections plus JVM sizes and program paths.
+"""Settings of the local stack: the shared connections plus JVM sizes, program paths, API port.
 
 The stack runs only on loopback: it is a development and test convenience, and a Neo4j or Redis
 listening on a public address with a default password would be a hazard. A remote server is
@@ -48,6 +48,12 @@ class StackSettings(Connections):
     start_timeout_s: float = Field(
         default=180.0, gt=0, description="How long a service may take to become ready."
     )
+    api_port: int = Field(
+        default=8000,
+        ge=1,
+        le=65_535,
+        description="Loopback port of the API that `orthograph stack up --api` starts.",
+    )
 
     @property
     def stack_home(self) -> Path:
@@ -63,6 +69,11 @@ class StackSettings(Connections):
     def redis_endpoint(self) -> Endpoint:
         """Where the local Redis listens, from ``redis_url``."""
         return _endpoint(self.redis_url, ("redis",), 6379, "ORTHOGRAPH_REDIS_URL")
+
+    @property
+    def api_endpoint(self) -> Endpoint:
+        """Where the local API listens, from ``api_port`` (always on 127.0.0.1)."""
+        return Endpoint(host="127.0.0.1", port=self.api_port, setting="ORTHOGRAPH_API_PORT")
 
 
 def _endpoint(url: str, schemes: tuple[str, ...], default_port: int, setting: str) -> Endpoint:

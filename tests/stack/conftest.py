@@ -18,14 +18,15 @@ from stack.settings import StackSettings, get_settings
 
 
 @pytest.fixture(scope="session")
-def private_settings() -> Callable[[Path, int, int], StackSettings]:
-    """Makes settings of a stack on ``home`` with the given Neo4j and Redis loopback ports."""
+def private_settings() -> Callable[..., StackSettings]:
+    """Makes settings of a stack on ``home`` with the given Neo4j, Redis (and API) ports."""
 
-    def make(home: Path, neo4j_port: int, redis_port: int) -> StackSettings:
+    def make(home: Path, neo4j_port: int, redis_port: int, api_port: int = 8000) -> StackSettings:
         return StackSettings(
             home=home,
             neo4j_uri=f"bolt://127.0.0.1:{neo4j_port}",
             redis_url=f"redis://127.0.0.1:{redis_port}/0",
+            api_port=api_port,
         )
 
     return make
@@ -57,6 +58,7 @@ def run_cli() -> Callable[[list[str], StackSettings], Result]:
             "ORTHOGRAPH_HOME": str(settings.home),
             "ORTHOGRAPH_NEO4J_URI": settings.neo4j_uri,
             "ORTHOGRAPH_REDIS_URL": settings.redis_url,
+            "ORTHOGRAPH_API_PORT": str(settings.api_port),
         }
         get_settings.cache_clear()
         try:

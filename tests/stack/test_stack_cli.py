@@ -17,6 +17,8 @@ from stack.settings import StackSettings
     [
         ([], "up"),
         (["up"], "Start Neo4j and Redis"),
+        (["up"], "--worker"),
+        (["up"], "ORTHOGRAPH_API_PORT"),
         (["down"], "Stop the Neo4j and Redis"),
         (["status"], "--json"),
         (["backup"], "--out"),

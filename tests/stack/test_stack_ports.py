@@ -13,7 +13,7 @@ from stack import status, up
 from stack.errors import PortInUse
 from stack.settings import StackSettings
 
-Settings = Callable[[Path, int, int], StackSettings]
+Settings = Callable[..., StackSettings]
 
 pytestmark = pytest.mark.integration
 
@@ -68,6 +68,23 @@ def test_taken_neo4j_port_is_refused(
     assert _nothing_of_ours(settings)
 
 
+def test_taken_api_port_is_refused_before_anything_starts(
+    tmp_path: Path,
+    blocker: socket.socket,
+    private_settings: Settings,
+    free_port: Callable[[], int],
+) -> None:
+    settings = private_settings(tmp_path, free_port(), free_port(), _port(blocker))
+
+    with pytest.raises(PortInUse) as refused:
+        up(settings, worker=True, api=True)
+
+    message = str(refused.value)
+    assert message.startswith(f"api cannot listen on 127.0.0.1:{_port(blocker)}")
+    assert "ORTHOGRAPH_API_PORT" in message
+    assert _nothing_of_ours(settings)
+
+
 def test_cli_up_reports_a_taken_port_in_one_line(
     tmp_path: Path,
     blocker: socket.socket,
@@ -89,4 +106,5 @@ def test_cli_up_reports_a_taken_port_in_one_line(
 
 def _nothing_of_ours(settings: StackSettings) -> bool:
     current = status(settings)
-    return current.neo4j.pid is None and current.redis.pid is None
+    services = (current.neo4j, current.redis, current.worker, current.api)
+    return all(service.pid is None for service in services)
