@@ -7,6 +7,7 @@ connects to nothing. Routes:
   over WebSocket; GraphiQL on GET in development (``ORTHOGRAPH_DEV_MODE``);
 - ``/ogc/...``: OGC API - Features, read-only, for QGIS and GDAL;
 - ``/healthz``, ``/readyz``: liveness and readiness;
+- ``/map``: the map viewer page; ``/tiles/...``: imagery tiles of stored rasters (rio-tiler).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from api.ogc.routes import ogc_routes
 from api.schema import build_schema
 from api.services import Services, blocking, open_services
 from api.settings import ApiSettings, get_settings
+from api.tiles.routes import tile_routes
+from api.viewer.routes import viewer_routes
 
 MAX_SUBSCRIPTIONS = 10
 """Subscriptions one WebSocket may hold (each holds a Redis subscription)."""
@@ -138,6 +141,8 @@ def create_app(settings: ApiSettings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Mount("/ogc", routes=ogc_routes()),
+            *tile_routes(),
+            *viewer_routes(),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -9,8 +9,9 @@ from cli.evaluate import evaluate
 from cli.export import export
 from cli.ingest import app as ingest_app
 from cli.jobs import app as jobs_app
-from cli.serve import serve
 from cli.query import app as query_app
+from cli.render import render
+from cli.serve import serve
 from cli.stack import app as stack_app
 from cli.worker import worker
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(stack_app, name="stack")
 app.command("export")(export)
+app.command("render")(render)
 app.add_typer(query_app, name="query")
 app.command("serve")(serve)
 app.add_typer(jobs_app, name="jobs")

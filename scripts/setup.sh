@@ -14,6 +14,9 @@ command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 # Used by the tests that validate docker-compose.yml and the shell scripts.
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+# The map viewer's browser tests drive Debian's Chromium (never a downloaded browser).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if ((${#need_apt[@]})); then
   log "installing system packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -39,5 +42,10 @@ if [[ ! -d $launcher/target/lib || -n $(find "$launcher/pom.xml" "$launcher/src"
   log "building the Neo4j launcher (Maven)"
   mvn -q -B -f "$launcher/pom.xml" package -DskipTests
   touch "$launcher/target/lib"
+fi
+vendor=api/viewer/vendor
+if [[ ! -f $vendor/maplibre-gl.mjs || viewer/package-lock.json -nt $vendor/maplibre-gl.mjs ]]; then
+  log "building the map viewer's assets (npm ci, MapLibre GL JS)"
+  bash viewer/build.sh
 fi
 log "ready"

@@ -1,0 +1,136 @@
+"""Routes of the imagery tiles, under ``/tiles``.
+
+- ``/tiles/states/{name}.json``: the rasters a committed (or retired) state was made from, as
+  TileJSON 3.0 documents (``{"state": name, "rasters": [...]}``);
+- ``/tiles/{sha256}/tilejson.json``: one registered raster as TileJSON;
+- ``/tiles/{sha256}/{z}/{x}/{y}.png``: one tile; 204 when the tile misses the raster.
+
+Tiles of a content-addressed raster never change, so they are cacheable for a day. With
+``require_api_key`` every request needs the key in ``X-API-Key`` (the page adds it); errors
+come back as ``{"code", "description"}`` with the matching HTTP status.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from api.auth import key_from, key_name, missing_key_message
+from api.errors import ErrorCode, InvalidInput, NotFound, Unauthenticated, code_of
+from api.services import Services, blocking
+from api.tiles.render import TileCatalog, TileSource, describe, render_tile
+from graphdb.rasters import RasterRecord, RasterRegistry
+
+MAX_ZOOM = 24
+"""Deepest zoom served (about 1 cm per pixel)."""
+
+CACHE_CONTROL = "public, max-age=86400"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+HTTP_STATUS = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.BAD_USER_INPUT: 400,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
+}
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _endpoint(handler: Handler) -> Handler:
+    """Check the key when required, and answer known errors as ``{"code", "description"}``."""
+
+    @wraps(handler)
+    async def run(request: Request) -> Response:
+        settings = _services(request).settings
+        try:
+            if settings.require_api_key and key_name(key_from(request.headers), settings) is None:
+                raise Unauthenticated(missing_key_message(settings))
+            return await handler(request)
+        except Exception as exc:
+            code = code_of(exc)
+            if code is None:
+                raise
+            return JSONResponse(
+                {"code": code.value, "description": str(exc)},
+                status_code=HTTP_STATUS.get(code, 500),
+            )
+
+    return run
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def _tilejson(source: TileSource, request: Request) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "tilejson": "3.0.0",
+        "name": source.name,
+        "tiles": [f"{base}/tiles/{source.sha256}/{{z}}/{{x}}/{{y}}.png"],
+        "bounds": list(source.bounds),
+        "minzoom": source.minzoom,
+        "maxzoom": source.maxzoom,
+        "sha256": source.sha256,
+        "gsd_m": source.gsd_m,
+    }
+
+
+def tile_routes() -> list[BaseRoute]:
+    """The routes to add to the app; they share one :class:`TileCatalog`."""
+    catalog = TileCatalog()
+
+    async def described(record: RasterRecord) -> TileSource:
+        found = catalog.get(record.sha256)
+        if found is None:
+            found = await blocking(describe, record)
+            catalog.put(found)
+        return found
+
+    async def source_of(request: Request) -> TileSource:
+        sha256 = request.path_params["sha256"]
+        if not _SHA256.fullmatch(sha256):
+            raise InvalidInput(f"{sha256!r} is not a raster's SHA-256 (64 lower-case hex digits)")
+        found = catalog.get(sha256)
+        if found is not None:
+            return found
+        registered = await blocking(RasterRegistry(_services(request).graph.client).get, sha256)
+        if registered is None:
+            raise NotFound(f"no registered raster {sha256}")
+        return await described(registered.record)
+
+    @_endpoint
+    async def state_rasters(request: Request) -> Response:
+        services = _services(request)
+        state = await blocking(services.graph.state, request.path_params["name"])
+        registered = await blocking(RasterRegistry(services.graph.client).of_state, state.name)
+        sources = [_tilejson(await described(r.record), request) for r in registered]
+        return JSONResponse({"state": state.name, "rasters": sources})
+
+    @_endpoint
+    async def tilejson(request: Request) -> Response:
+        return JSONResponse(_tilejson(await source_of(request), request))
+
+    @_endpoint
+    async def tile(request: Request) -> Response:
+        z, x, y = (int(request.path_params[k]) for k in ("z", "x", "y"))
+        if not (0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
+            raise InvalidInput(f"no tile {z}/{x}/{y}: z must be 0..{MAX_ZOOM}, x and y 0..2^z-1")
+        source = await source_of(request)
+        png = await blocking(render_tile, source, z, x, y)
+        headers = {"Cache-Control": CACHE_CONTROL}
+        if png is None:
+            return Response(status_code=204, headers=headers)
+        return Response(png, media_type="image/png", headers=headers)
+
+    return [
+        Route("/tiles/states/{name}.json", state_rasters),
+        Route("/tiles/{sha256}/tilejson.json", tilejson),
+        Route("/tiles/{sha256}/{z:int}/{x:int}/{y:int}.png", tile),
+    ]
