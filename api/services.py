@@ -16,7 +16,7 @@ from celery import Celery
 from starlette.concurrency import run_in_threadpool
 
 from api.settings import ApiSettings
-from config.tasks import INGEST_IMAGERY, INGEST_VECTOR, QUEUE_CPU
+from config.tasks import INGEST_TASKS, TASK_QUEUES
 from graphdb.alerts import AlertBook
 from graphdb.jobs import JobKind, JobStore
 from graphdb.lookups import Lookups
@@ -24,12 +24,6 @@ from graphdb.repository import Neo4jGraph, open_graph
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-TASKS: dict[JobKind, tuple[str, str]] = {
-    JobKind.IMAGERY: (INGEST_IMAGERY, QUEUE_CPU),
-    JobKind.VECTOR: (INGEST_VECTOR, QUEUE_CPU),
-}
-"""Task name and queue of each job kind (the orchestrating task; tiles fan out to ``gpu``)."""
 
 
 async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -45,9 +39,10 @@ class TaskQueue:
         self._app.conf.broker_connection_retry_on_startup = False
 
     def enqueue(self, kind: JobKind, job_id: str) -> None:
-        """Send the job's task with its only argument, the keyword-only ``job_id``."""
-        name, queue = TASKS[kind]
-        self._app.send_task(name, kwargs={"job_id": job_id}, queue=queue)
+        """Send the job's task (``config.tasks``) with its only argument, ``job_id``, to the
+        task's queue."""
+        task = INGEST_TASKS[kind]
+        self._app.send_task(task, kwargs={"job_id": job_id}, queue=TASK_QUEUES[task])
 
     def close(self) -> None:
         self._app.close()
@@ -78,14 +73,12 @@ class Services:
 def open_services(settings: ApiSettings) -> Services:
     """Connect to Neo4j (schema brought up to date), Redis and the broker."""
     graph = open_graph(settings)
-    jobs = JobStore(graph.client)
-    jobs.ensure_schema()
     return Services(
         settings=settings,
         graph=graph,
         lookups=Lookups(graph.client),
         alerts=AlertBook(graph.client),
-        jobs=jobs,
+        jobs=JobStore(graph.client),
         redis=aioredis.Redis.from_url(settings.redis_url),
         queue=TaskQueue(settings.redis_url),
     )

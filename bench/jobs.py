@@ -38,6 +38,7 @@ from bench._common import bench_settings, parser, write_result
 from config.connections import PROJECT_ROOT
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobSpec, JobStatus, JobStore
+from graphdb.schema import apply_schema
 from stack import up
 from workers.app import app as celery_app
 from workers.inputs import stage_input
@@ -192,8 +193,8 @@ def main() -> None:
     up(settings)
     run = f"bench-jobs-{uuid.uuid4().hex[:8]}"
     client = GraphClient.connect(get_settings())
+    apply_schema(client)
     jobs = JobStore(client)
-    jobs.ensure_schema()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         maps = [write_town(folder / f"town-{i}.geojson", i) for i in range(count)]

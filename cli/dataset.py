@@ -6,17 +6,21 @@
 
 Heavy packages (rasterio, geopandas, scipy) are imported inside the commands, so ``orthograph
 --help`` stays fast. Domain errors become one line on stderr and an exit code from
-:func:`exit_code`; no traceback.
+``cli.errors``; no traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from cli.errors import cli_errors
+
+domain_errors = cli_errors
+"""The name ``cli/train.py`` imports ``cli.errors.cli_errors`` by."""
 
 app = typer.Typer(help="Build, import and validate scene-graph datasets.", no_args_is_help=True)
 
@@ -31,34 +35,6 @@ Areas = Annotated[
 Relations = Annotated[
     bool, typer.Option("--relations/--no-relations", help="Derive triplets with the rule engine.")
 ]
-
-
-def exit_code(error: Exception) -> int:
-    """2 for unusable inputs or choices, 3 for a broken dataset, 4 when no model can be
-    loaded, 1 for any other orthograph error."""
-    from ingest.errors import IngestError
-    from model.errors import DatasetSourceError, InvalidDataset, PredictorUnavailable
-
-    if isinstance(error, IngestError | DatasetSourceError):
-        return 2
-    if isinstance(error, InvalidDataset):
-        return 3
-    if isinstance(error, PredictorUnavailable):
-        return 4
-    return 1
-
-
-@contextmanager
-def domain_errors(command: str) -> Iterator[None]:
-    """Turn orthograph's ingest and model errors into a message on stderr and an exit code."""
-    from ingest.errors import IngestError
-    from model.errors import ModelError
-
-    try:
-        yield
-    except (IngestError, ModelError) as error:
-        typer.echo(f"orthograph {command}: {error}", err=True)
-        raise typer.Exit(exit_code(error)) from None
 
 
 def area_list(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -113,7 +89,7 @@ def build(
     relations: Relations = True,
 ) -> None:
     """Cut georeferenced imagery into labelled tiles from a vector map, per map scale."""
-    with domain_errors("dataset build"):
+    with cli_errors("dataset build"):
         from model.datasets.georeferenced import build_georeferenced
         from model.datasets.relate import no_relations, rule_relations
         from model.datasets.writer import TileOptions
@@ -150,7 +126,7 @@ def import_masks(
     relations: Relations = True,
 ) -> None:
     """Import image/colour-mask pairs (no georeference), one object per class component."""
-    with domain_errors("dataset import-masks"):
+    with cli_errors("dataset import-masks"):
         from model.datasets.colours import COLOUR_TABLES
         from model.datasets.masks_import import import_masks as run_import
         from model.datasets.relate import no_relations, rule_relations
@@ -183,5 +159,5 @@ def validate(
     data: Annotated[Path, typer.Argument(help="Dataset directory (holds manifest.json).")],
 ) -> None:
     """Check a dataset directory against its format; list every problem found."""
-    with domain_errors("dataset validate"):
+    with cli_errors("dataset validate"):
         _print_summary(data)

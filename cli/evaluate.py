@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.dataset import domain_errors
+from cli.errors import cli_errors
 
 
 def _headline(report: dict[str, Any]) -> str:
@@ -47,7 +47,7 @@ def evaluate(
     """Run a model (or the labels) over a dataset's tiles and score its scene graphs."""
     if (model is None) != ground_truth:
         raise typer.BadParameter("give exactly one of --model CKPT and --ground-truth.")
-    with domain_errors("evaluate"):
+    with cli_errors("evaluate"):
         from model.datasets.predictors import GroundTruthPredictor, load_predictor
         from model.datasets.scoring import evaluate_dataset
 

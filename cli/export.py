@@ -1,27 +1,23 @@
 """``orthograph export``: one committed map state to a GeoJSON or GeoPackage file.
 
 Geometry is written in WGS84 unless ``--crs`` asks for another CRS; each feature carries the
-object's ``id``, ``class``, ``scale``, ``name``, ``confidence`` and ``source``. Graph errors
-become one line on stderr and an exit code from :data:`EXIT_CODES`; no traceback.
+object's ``id``, ``class``, ``scale``, ``name``, ``confidence`` and ``source``. Errors become
+one line on stderr and an exit code from ``cli.errors``; no traceback.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
-from config.connections import Connections
-from graphdb.errors import GraphError, GraphUnavailable, InvalidQuery, StateNotFound
-from graphdb.models import BBox
-from graphdb.repository import open_graph
+from cli.errors import cli_errors
+from cli.options import parse_bbox
 
-EXIT_CODES: dict[type[GraphError], int] = {InvalidQuery: 2, StateNotFound: 3, GraphUnavailable: 4}
-"""Exit code per error; 1 for any other GraphError."""
+if TYPE_CHECKING:
+    from pyproj import CRS
 
 COLUMNS = ["id", "class", "scale", "name", "confidence", "source"]
 
@@ -58,14 +54,15 @@ def export(
     # `orthograph` invocation.
     import geopandas as gpd
 
+    from config.connections import Connections
+    from graphdb.repository import open_graph
+
     target_crs = _parse_crs(crs)
-    area = _parse_bbox(bbox)
     wanted = [c.strip() for c in classes.split(",") if c.strip()] if classes else None
-    try:
+    with cli_errors("export"):
+        area = parse_bbox(bbox)
         with open_graph(Connections()) as graph:
             objects = list(graph.export(state, classes=wanted, scale=scale, bbox=area))
-    except GraphError as error:
-        _fail(str(error), EXIT_CODES.get(type(error), 1))
     frame = gpd.GeoDataFrame(
         {
             "id": [o.id for o in objects],
@@ -88,26 +85,12 @@ def export(
 
 
 def _parse_crs(text: str | None) -> CRS | None:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     if text is None:
         return None
     try:
         return CRS.from_user_input(text)
     except CRSError as error:
         raise typer.BadParameter(f"unknown CRS {text!r}: {error}", param_hint="--crs") from None
-
-
-def _parse_bbox(text: str | None) -> BBox | None:
-    if text is None:
-        return None
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not W,S,E,N (four numbers)", param_hint="--bbox"
-        ) from None
-    return west, south, east, north
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"orthograph export: {message}", err=True)
-    raise typer.Exit(code)

@@ -7,20 +7,18 @@ segmenter and registers the stored COG with the state. Both publish through
 built per scale and class.
 
 Bad input is refused before Neo4j is touched: one line on stderr, an exit code from
-:data:`EXIT_CODES`, nothing written. A failure while writing deletes the uncommitted state.
+``cli.errors``, nothing written. A failure while writing deletes the uncommitted state.
 Heavy packages (GDAL, geopandas, torch) are imported inside the commands.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -34,8 +32,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from graphdb.errors import GraphError, GraphUnavailable, InvalidRecord, StateExists
-from ingest.errors import IngestError
+from cli.errors import BadInput, cli_errors
 
 if TYPE_CHECKING:
     from graphdb.publish import Published
@@ -45,41 +42,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Ingest a vector map or an image as a new map state.", no_args_is_help=True)
 
-
-class ModelUnavailable(Exception):
-    """The MSGG-AI model (``model.inference.load_segmenter``) cannot be loaded."""
-
-
-EXIT_CODES: dict[type[Exception], int] = {
-    IngestError: 2,
-    InvalidRecord: 2,
-    StateExists: 3,
-    GraphUnavailable: 4,
-    ModelUnavailable: 5,
-}
-"""Exit code per error class (the nearest listed base class wins); 1 for any other."""
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"orthograph ingest: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _exit_code(error: Exception) -> int:
-    for cls in type(error).__mro__:
-        if cls in EXIT_CODES:
-            return EXIT_CODES[cls]
-    return 1
-
-
-@contextmanager
-def _domain_errors() -> Iterator[None]:
-    """Turn ingest, graph and model errors into one stderr line and an exit code."""
-    try:
-        yield
-    except (IngestError, GraphError, ModelUnavailable) as error:
-        notes = " ".join(getattr(error, "__notes__", []))
-        _fail(f"{error} {notes}".strip(), _exit_code(error))
+MODEL_SEGMENTER = "model.inference:load_segmenter"
+"""The MSGG-AI network's segmenter factory (``ingest.imagery.segmenter.load_segmenter``)."""
 
 
 def _progress() -> Progress:
@@ -150,7 +114,7 @@ def vector(
     from graphdb.repository import open_graph
     from ingest.vector.pipeline import build_scene_graph
 
-    with _domain_errors(), _progress() as bar:
+    with cli_errors("ingest"), _progress() as bar:
         task = bar.add_task("reading", total=None)
 
         def say(message: str) -> None:
@@ -173,22 +137,11 @@ def vector(
 
 
 def load_model_segmenter(checkpoint: Path | None) -> Segmenter:
-    """The MSGG-AI segmenter from ``model.inference.load_segmenter`` (random-init without a
-    checkpoint); :class:`ModelUnavailable` when the model package cannot provide one."""
-    try:
-        inference = importlib.import_module("model.inference")
-    except ImportError as exc:
-        raise ModelUnavailable(
-            f"imagery ingest needs the MSGG-AI model, and model.inference cannot be imported "
-            f"({exc}); install the model extra (pip install 'orthograph[model]')."
-        ) from exc
-    load: Callable[..., Segmenter] | None = getattr(inference, "load_segmenter", None)
-    if load is None:
-        raise ModelUnavailable(
-            "model.inference has no load_segmenter(checkpoint); this model package does not "
-            "provide an imagery segmenter yet."
-        )
-    return load(checkpoint) if checkpoint is not None else load()
+    """The MSGG-AI segmenter of ``checkpoint`` (the shipped weights without one);
+    ``SegmenterUnavailable`` when the model package cannot provide it."""
+    from ingest.imagery.segmenter import load_segmenter
+
+    return load_segmenter(MODEL_SEGMENTER, None if checkpoint is None else str(checkpoint))
 
 
 def _parse_bands(text: str | None) -> list[int] | None:
@@ -197,9 +150,11 @@ def _parse_bands(text: str | None) -> list[int] | None:
     try:
         bands = [int(part) for part in text.split(",")]
     except ValueError:
-        _fail(f"--bands {text!r}: give band numbers like 3,2,1 (or one, e.g. 1).", 2)
+        raise BadInput(
+            f"--bands {text!r}: give band numbers like 3,2,1 (or one, e.g. 1)."
+        ) from None
     if len(bands) not in (1, 3):
-        _fail(f"--bands {text!r}: give three band numbers (red, green, blue) or one.", 2)
+        raise BadInput(f"--bands {text!r}: give three band numbers (red, green, blue) or one.")
     return bands
 
 
@@ -255,9 +210,9 @@ def imagery(
     from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
     from ingest.rasterstore import RasterStore, default_store_uri
 
-    band_list = _parse_bands(bands)
     times = StageTimes()
-    with _domain_errors():
+    with cli_errors("ingest"):
+        band_list = _parse_bands(bands)
         with times.stage("validate"):
             info = open_raster(str(path), band_list)
         with times.stage("load model"):

@@ -2,8 +2,9 @@
 
 Submitting stages the input in the shared store, creates the job record and enqueues it, once:
 the same file with the same parameters gives back the existing job. Errors become one line on
-stderr and an exit code from :data:`EXIT_CODES`; no traceback. The job system (neo4j, celery)
-is imported inside the commands, so ``orthograph --help`` stays fast.
+stderr and an exit code from ``cli.errors`` (6 for a followed job that FAILED); no traceback.
+The job system (neo4j, celery) is imported inside the commands, so ``orthograph --help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -12,54 +13,29 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+
+from cli.errors import JOB_FAILED, BadInput, cli_errors
+from config.tasks import INGEST_TASKS
 
 if TYPE_CHECKING:
     from graphdb.jobs import Job, JobStore
 
 app = typer.Typer(help="Ingestion jobs run by the workers.", no_args_is_help=True)
 
-KINDS = ("imagery", "vector")
+KINDS = tuple(INGEST_TASKS)
 STATUSES = ("QUEUED", "RUNNING", "COMMITTED", "FAILED")
 FOLLOW_POLL_S = 2.0
 
 T = TypeVar("T")
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"orthograph jobs: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def _run(action: Callable[[], T]) -> T:
-    """Run ``action``, turning known errors into a message and an exit code (see EXIT_CODES)."""
-    from kombu.exceptions import OperationalError
-    from pydantic import ValidationError
-
-    from graphdb.errors import GraphError, GraphUnavailable
-    from graphdb.jobs import JobNotFound
-
-    try:
+    """Run ``action``, ending the command on a known error (``cli.errors``)."""
+    with cli_errors("jobs"):
         return action()
-    except (FileNotFoundError, ValueError, ValidationError) as error:
-        _fail(str(error), EXIT_CODES["invalid"])
-    except JobNotFound as error:
-        _fail(str(error), EXIT_CODES["not_found"])
-    except GraphUnavailable as error:
-        _fail(str(error), EXIT_CODES["graph"])
-    except GraphError as error:
-        _fail(str(error), EXIT_CODES["invalid"])
-    except OperationalError as error:
-        _fail(
-            f"the broker (Redis) is unreachable: {error}; start it or check ORTHOGRAPH_REDIS_URL",
-            EXIT_CODES["broker"],
-        )
-
-
-EXIT_CODES = {"invalid": 2, "not_found": 3, "graph": 4, "broker": 5, "failed": 6}
-"""Exit codes: bad input or settings, unknown job, Neo4j down, Redis down, job FAILED."""
 
 
 def _int_list(text: str | None, what: str) -> list[int] | None:
@@ -68,7 +44,7 @@ def _int_list(text: str | None, what: str) -> list[int] | None:
     try:
         return [int(v) for v in text.split(",") if v.strip()]
     except ValueError as error:
-        raise ValueError(f"{what} must be comma-separated integers, got {text!r}") from error
+        raise BadInput(f"{what} must be comma-separated integers, got {text!r}") from error
 
 
 def _as_dict(job: Job) -> dict[str, Any]:
@@ -139,9 +115,9 @@ def submit(
         from workers.submit import submit_job
 
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+            raise BadInput(f"kind must be one of {KINDS}, got {kind!r}")
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such file; check the path")
+            raise BadInput(f"{path}: no such file; check the path")
         day = as_of.date() if as_of else _default_date(kind, path)
         options = {
             "scales": _int_list(scales, "--scales"),
@@ -182,7 +158,7 @@ def status(
     if follow:
         job = _run(lambda: _follow(job, as_json))
     if follow and job.status is JobStatus.FAILED:
-        raise typer.Exit(EXIT_CODES["failed"])
+        raise typer.Exit(JOB_FAILED)
 
 
 @app.command("list")
@@ -196,7 +172,7 @@ def list_jobs(
 
     def action() -> list[Job]:
         if status is not None and status.upper() not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+            raise BadInput(f"status must be one of {STATUSES}, got {status!r}")
         chosen = JobStatus(status.upper()) if status else None
         return _with_store(lambda store: store.recent(status=chosen, limit=limit))
 

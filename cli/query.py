@@ -2,29 +2,20 @@
 
 ``triplets`` answers "bridges passing over rivers" style questions (inverse predicate names are
 accepted and read the stored edge backwards); ``states`` lists the map states of an area.
+Errors become one line on stderr and an exit code from ``cli.errors``; no traceback. The graph
+client is imported inside the commands, so ``orthograph --help`` stays fast.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from config.connections import Connections
-from graphdb.errors import GraphError, GraphUnavailable, InvalidQuery, StateNotFound
-from graphdb.models import BBox
-from graphdb.repository import open_graph
-from ingest.errors import IngestError
+from cli.errors import BadInput, cli_errors
+from cli.options import parse_bbox
 
 app = typer.Typer(help="Query committed map states.", no_args_is_help=True)
-
-EXIT_CODES: dict[type[Exception], int] = {
-    InvalidQuery: 2,
-    IngestError: 2,
-    StateNotFound: 3,
-    GraphUnavailable: 4,
-}
-"""Exit code per error; 1 for any other graph error."""
 
 
 @app.command()
@@ -38,7 +29,11 @@ def triplets(
     limit: Annotated[int, typer.Option(help="At most this many triplets.", min=1)] = 50,
 ) -> None:
     """Print a state's triplets SUBJECT -PREDICATE-> OBJECT (any class when omitted)."""
-    try:
+    from config.connections import Connections
+    from graphdb.repository import open_graph
+
+    with cli_errors("query"):
+        area = parse_bbox(bbox)
         with open_graph(Connections()) as graph:
             page = graph.triplets(
                 state,
@@ -46,11 +41,9 @@ def triplets(
                 subject_class=subject,
                 object_class=obj,
                 scale=scale,
-                bbox=_parse_bbox(bbox),
+                bbox=area,
                 limit=limit,
             )
-    except (GraphError, IngestError) as error:
-        _fail(str(error), _exit_code(error))
     for t in page.items:
         typer.echo(
             f"{t.subject.scale:>6}  {_label(t.subject.cls, t.subject.name)}"
@@ -64,11 +57,11 @@ def triplets(
 @app.command()
 def states(area: Annotated[str, typer.Argument(help="Area name.")]) -> None:
     """List the committed map states of an area, oldest first."""
-    try:
-        with open_graph(Connections()) as graph:
-            found = graph.states(area)
-    except GraphError as error:
-        _fail(str(error), _exit_code(error))
+    from config.connections import Connections
+    from graphdb.repository import open_graph
+
+    with cli_errors("query"), open_graph(Connections()) as graph:
+        found = graph.states(area)
     for s in found:
         typer.echo(f"{s.name}  as of {s.as_of.isoformat()}  {s.status}  {s.source}")
 
@@ -77,23 +70,30 @@ def _label(cls: str, name: str | None) -> str:
     return f"{cls} {name!r}" if name else cls
 
 
-def _parse_bbox(text: str | None) -> BBox | None:
-    if text is None:
-        return None
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        _fail(f"--bbox {text!r}: give four numbers W,S,E,N in WGS84 degrees.", 2)
-    return (west, south, east, north)
+@app.command()
+def alerts(
+    state: Annotated[str, typer.Option(help="The newer state the alerts lead into.")],
+    min_severity: Annotated[
+        str, typer.Option(help="LOW, MEDIUM or HIGH: only alerts at least this severe.")
+    ] = "LOW",
+    limit: Annotated[int, typer.Option(help="Print at most this many alerts.", min=1)] = 20,
+) -> None:
+    """What changed: the change alerts of a state against its previous state, most severe first."""
+    from collections import Counter
 
+    from config.connections import Connections
+    from graphdb.diff import Severity
+    from graphdb.repository import open_graph
 
-def _exit_code(error: Exception) -> int:
-    for cls in type(error).__mro__:
-        if cls in EXIT_CODES:
-            return EXIT_CODES[cls]
-    return 1
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"orthograph query: {message}", err=True)
-    raise typer.Exit(code)
+    with cli_errors("query"):
+        try:
+            floor = Severity[min_severity.upper()]
+        except KeyError:
+            raise BadInput(f"--min-severity {min_severity!r}: use LOW, MEDIUM or HIGH.") from None
+        with open_graph(Connections()) as graph:
+            found = graph.alerts(state, min_severity=floor)
+    for alert in found[:limit]:
+        typer.echo(f"{alert.severity.name:<6}  1:{alert.scale:<6}  {alert.kind}  {alert.message}")
+    counts = Counter((a.scale, str(a.kind)) for a in found)
+    summary = ", ".join(f"1:{s} {kind}: {n}" for (s, kind), n in sorted(counts.items()))
+    typer.echo(f"{len(found)} alert(s) into {state}" + (f" ({summary})" if summary else ""))

@@ -20,9 +20,9 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import transform
 
-from cli.export import EXIT_CODES, _parse_bbox
+from cli.errors import cli_errors
+from cli.options import parse_bbox
 from config.connections import Connections
-from graphdb.errors import GraphError
 from graphdb.models import BBox, GraphObject, Triplet
 from graphdb.rasters import RasterRecord, RasterRegistry
 from graphdb.repository import Neo4jGraph, open_graph
@@ -69,12 +69,8 @@ def render(
 ) -> None:
     """Draw a map state's imagery, objects and relations to a PNG (legend, scale bar, north)."""
     wanted = [p.strip() for p in predicates.split(",") if p.strip()] if predicates else None
-    try:
-        with open_graph(Connections()) as graph:
-            scene = _read(graph, state, scale, _parse_bbox(bbox), wanted or DEFAULT_PREDICATES)
-    except GraphError as error:
-        typer.echo(f"orthograph render: {error}", err=True)
-        raise typer.Exit(EXIT_CODES.get(type(error), 1)) from None
+    with cli_errors("render"), open_graph(Connections()) as graph:
+        scene = _read(graph, state, scale, parse_bbox(bbox), wanted or DEFAULT_PREDICATES)
     _draw(scene, out, width=width, imagery=imagery)
     typer.echo(
         f"wrote {out}: {len(scene.objects)} objects, {len(scene.relations)} relations, "

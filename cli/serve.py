@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from cli.errors import cli_errors
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -18,18 +20,11 @@ def serve(
 ) -> None:
     """Serve the GraphQL API at /graphql, OGC API - Features at /ogc, and /healthz, /readyz."""
     import uvicorn
-    from pydantic import ValidationError
 
     from api.settings import get_settings
 
-    try:
+    with cli_errors("serve"):
         get_settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"ORTHOGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        typer.echo(f"orthograph serve: invalid setting: {problems}", err=True)
-        raise typer.Exit(2) from None
     uvicorn.run(
         "api.app:create_app",
         factory=True,

@@ -1,7 +1,8 @@
 """``orthograph stack``: start, stop, inspect, back up and restore the local Neo4j and Redis,
 and optionally one Celery worker and the API.
 
-Domain errors become one line on stderr and an exit code from :data:`EXIT_CODES`; no traceback.
+Domain and settings errors become one line on stderr and an exit code from ``cli.errors``; no
+traceback.
 """
 
 from __future__ import annotations
@@ -9,22 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
-from pydantic import ValidationError
 
 import stack
-from stack.errors import (
-    BackupInvalid,
-    InvalidAddress,
-    PortInUse,
-    StackError,
-    StackRunning,
-    StartupFailed,
-    StopFailed,
-    ToolMissing,
-)
+from cli.errors import cli_errors
 from stack.lifecycle import ServiceStatus, StackStatus
 
 app = typer.Typer(
@@ -32,36 +23,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-EXIT_CODES: dict[type[StackError], int] = {
-    InvalidAddress: 2,
-    PortInUse: 3,
-    ToolMissing: 4,
-    StartupFailed: 5,
-    StopFailed: 6,
-    StackRunning: 7,
-    BackupInvalid: 8,
-}
-"""Exit code per error; 1 for any other StackError, 2 for invalid settings."""
-
 T = TypeVar("T")
 
 
 def _run(action: Callable[[], T]) -> T:
-    """Run ``action``, turning domain and settings errors into a message and an exit code."""
-    try:
+    """Run ``action``, ending the command on a stack or settings error (``cli.errors``)."""
+    with cli_errors("stack"):
         return action()
-    except StackError as error:
-        _fail(str(error), EXIT_CODES.get(type(error), 1))
-    except ValidationError as error:
-        problems = "; ".join(
-            f"ORTHOGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        _fail(f"invalid setting: {problems}", 2)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"orthograph stack: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _describe(service: ServiceStatus) -> str:

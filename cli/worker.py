@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-QUEUES = ("cpu", "gpu", "io")
+from cli.errors import BadInput, cli_errors
+from config.tasks import QUEUES
 
 
 def worker(
@@ -31,17 +31,14 @@ def worker(
     """Run a worker until it is stopped (SIGTERM finishes running tasks first)."""
     chosen = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
-    if not chosen or unknown:
-        typer.echo(f"orthograph worker: unknown queues {unknown}; choose from {QUEUES}", err=True)
-        raise typer.Exit(2)
-    from workers.app import app
-    from workers.settings import get_settings
+    with cli_errors("worker"):
+        if not chosen or unknown:
+            raise BadInput(f"unknown queues {unknown}; choose from {QUEUES}")
+        from workers.settings import get_settings
 
-    try:
         get_settings()
-    except ValidationError as error:
-        typer.echo(f"orthograph worker: invalid settings: {error}", err=True)
-        raise typer.Exit(2) from error
+    from workers.app import app
+
     argv = ["worker", f"--queues={','.join(chosen)}", f"--loglevel={loglevel}"]
     if concurrency is not None:
         argv.append(f"--concurrency={concurrency}")

@@ -19,11 +19,10 @@ from typing import Any
 
 from graphdb import queries
 from graphdb.client import GraphClient
-from graphdb.diff import Alert, Severity
-from graphdb.diff.detector import _alert
+from graphdb.diff import Alert, Severity, to_alert
 from graphdb.errors import GraphError, InvalidQuery
 from graphdb.models import READABLE, Page
-from graphdb.reader import _limit
+from graphdb.params import page_limit
 
 _SEP = "|"
 
@@ -88,7 +87,7 @@ class AlertBook:
         A naive ``since`` is taken as UTC.
         """
         after_at, after_id = _keyset(after)
-        size = _limit(limit)
+        size = page_limit(limit)
         params = {
             "area": area,
             "since": _aware(since) if since is not None else None,
@@ -153,7 +152,7 @@ def _record(row: dict[str, Any]) -> AlertRecord:
             at=a["decided_at"].to_native(),
         )
     return AlertRecord(
-        alert=_alert(row),
+        alert=to_alert(row),
         area=row["area"],
         created_at=a["created_at"].to_native(),
         decision=decision,

@@ -2,8 +2,9 @@
 
 A job is keyed by what it would do, not by when it was asked: :func:`job_id` hashes the input's
 content hash with the normalised parameters, and :meth:`JobStore.submit` MERGEs on that id under
-a uniqueness constraint, so the same input submitted twice (even concurrently, from two
-processes) gives one job, and only the submit that created it is told to enqueue it.
+a uniqueness constraint (migration 3 of ``graphdb.schema``), so the same input submitted twice
+(even concurrently, from two processes) gives one job, and only the submit that created it is
+told to enqueue it.
 
 Status moves ``QUEUED -> RUNNING -> COMMITTED | FAILED``. Every transition that reads a status
 first takes the node's write lock (``SET j.locked_at``), so two workers that received the same
@@ -23,20 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Final, LiteralString
+from typing import Any
 
 from graphdb import ids, queries
 from graphdb.client import GraphClient
 from graphdb.errors import GraphError
-
-SCHEMA: Final[tuple[LiteralString, ...]] = (
-    "CREATE CONSTRAINT job_id IF NOT EXISTS FOR (j:Job) REQUIRE j.id IS UNIQUE",
-    "CREATE CONSTRAINT job_tile_id IF NOT EXISTS FOR (t:JobTile) REQUIRE t.id IS UNIQUE",
-    "CREATE RANGE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status)",
-    "CREATE RANGE INDEX job_created IF NOT EXISTS FOR (j:Job) ON (j.created_at)",
-    "CREATE RANGE INDEX job_tile_job IF NOT EXISTS FOR (t:JobTile) ON (t.job_id)",
-)
-"""Idempotent schema of job records; the uniqueness constraints make MERGE race-free."""
 
 
 class JobNotFound(GraphError, LookupError):
@@ -191,11 +183,6 @@ class JobStore:
     def __init__(self, client: GraphClient, *, delete_batch: int = 1_000) -> None:
         self._client = client
         self._delete_batch = delete_batch
-
-    def ensure_schema(self) -> None:
-        """Create the job constraints and indexes if missing (safe to call from every process)."""
-        for statement in SCHEMA:
-            self._client.schema(statement)
 
     def submit(self, spec: JobSpec) -> Submitted:
         """The job of ``spec``: created QUEUED, or the existing one (a FAILED one is requeued).

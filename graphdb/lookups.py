@@ -17,16 +17,8 @@ from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidQuery
 from graphdb.models import READABLE, BBox, GraphObject, HierarchyLink, MapState, Page
-from graphdb.reader import (
-    MAX_HIERARCHY_DEPTH,
-    _bbox_params,
-    _classes,
-    _limit,
-    _reading,
-    _scale_params,
-    to_object,
-)
-from graphdb.states import _state
+from graphdb.nodes import object_page, to_object, to_state
+from graphdb.params import hierarchy_depth, object_filter, page_limit, stored_reading
 from ingest.ontology import get_predicate
 
 Direction = Literal["outgoing", "incoming", "both"]
@@ -57,7 +49,7 @@ class Lookups:
     def states(self, *, ids: Sequence[str] = (), names: Sequence[str] = ()) -> list[MapState]:
         """Readable states with any of the ``ids`` or ``names`` (unknown ones are skipped)."""
         params = {"ids": list(ids), "names": list(names), "readable": list(READABLE)}
-        return [_state(r) for r in self._client.fetch(queries.load("lookup_states"), params)]
+        return [to_state(r) for r in self._client.fetch(queries.load("lookup_states"), params)]
 
     def relations(
         self,
@@ -76,10 +68,10 @@ class Lookups:
         if predicate is None:
             types, end = sorted(queries.stored_types()), "start"
         else:
-            rel_type, end = _reading(predicate)
+            rel_type, end = stored_reading(predicate)
             types = [rel_type]
         end = {"outgoing": end, "incoming": _FLIPPED[end], "both": "either"}[direction]
-        params = {"ids": list(object_ids), "types": types, "end": end, "limit": _limit(limit)}
+        params = {"ids": list(object_ids), "types": types, "end": end, "limit": page_limit(limit)}
         found: dict[str, list[Neighbour]] = defaultdict(list)
         for row in self._client.fetch(queries.load("lookup_relations"), params):
             found[row["id"]].append(_neighbour(row, predicate))
@@ -94,10 +86,12 @@ class Lookups:
         limit: int = 100,
     ) -> dict[str, list[HierarchyLink]]:
         """Each object's ``part_of`` ancestors (``upward``) or descendants, nearest first."""
-        if not 1 <= depth <= MAX_HIERARCHY_DEPTH:
-            raise InvalidQuery(f"hierarchy depth must be 1..{MAX_HIERARCHY_DEPTH}, got {depth}")
         query = queries.load("lookup_ancestors" if upward else "lookup_descendants")
-        params = {"ids": list(object_ids), "depth": depth, "limit": _limit(limit)}
+        params = {
+            "ids": list(object_ids),
+            "depth": hierarchy_depth(depth),
+            "limit": page_limit(limit),
+        }
         found: dict[str, list[HierarchyLink]] = defaultdict(list)
         for row in self._client.fetch(query, params):
             link = HierarchyLink(to_object(row["object"]), int(row["depth"]), row["via"])
@@ -121,15 +115,10 @@ class Lookups:
         params = {
             "state_id": state_id,
             "text": text.lower(),
-            "classes": _classes(classes),
-            **_scale_params(scale),
-            **_bbox_params(bbox),
-            "after": after or "",
-            "limit": _limit(limit),
+            **object_filter(classes=classes, scale=scale, bbox=bbox, after=after, limit=limit),
         }
         rows = self._client.fetch(queries.load("lookup_objects_named"), params)
-        items = [to_object(r["object"]) for r in rows]
-        return Page(items, items[-1].id if len(items) == params["limit"] else None)
+        return object_page(rows, params["limit"])
 
 
 def _neighbour(row: dict[str, Any], asked: str | None) -> Neighbour:

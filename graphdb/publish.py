@@ -7,21 +7,24 @@ scale, and store the alerts.
 
 Anything that fails before the commit (a refused record, Neo4j going away, Ctrl-C) deletes the
 uncommitted state and the raster nodes nobody else uses, so a failed ingest leaves no trace and
-no half map. After the commit the state stands: a failed diff can be run again on its own.
-The CLI and single-process callers use this; the Celery jobs run the same steps with retries.
+no half map. After the commit the state stands: a failed diff can be run again on its own
+(:func:`record_changes`, which stores alerts by deterministic id, so running it twice stores them
+once). The CLI and single-process callers use :func:`publish_scene_graph`; the Celery jobs write
+and commit with retries of their own and then call :func:`record_changes` too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from graphdb.diff import StateDiff
+from graphdb.diff import Alert, StateDiff
 from graphdb.errors import GraphError
 from graphdb.models import MapState, StateStatus, WriteCounts
 from graphdb.rasters import RasterRecord, RasterRegistry
 from graphdb.repository import GraphRepository, Neo4jGraph
+from ingest.ontology import SCALE_DENOMINATORS
 from ingest.records import SceneGraph
 
 Progress = Callable[[str], None]
@@ -37,6 +40,15 @@ class Published:
     alerts: int
 
 
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """A committed state's diffs against its predecessors (one per scale that has one) and the
+    alerts stored for them."""
+
+    diffs: tuple[StateDiff, ...]
+    alerts: tuple[Alert, ...]
+
+
 def previous_at_scale(graph: GraphRepository, state: MapState, scale: int) -> MapState | None:
     """The latest committed state of ``state``'s area, older by ``as_of``, with objects at
     ``scale``: an image analysed at 1:2,000 only is no baseline for 1:10,000."""
@@ -49,6 +61,33 @@ def previous_at_scale(graph: GraphRepository, state: MapState, scale: int) -> Ma
         if graph.objects(candidate.name, scale=scale, limit=1).items:
             return candidate
     return None
+
+
+def scales_present(graph: GraphRepository, state: MapState) -> list[int]:
+    """The ladder scales at which a committed state has at least one object."""
+    return [d for d in SCALE_DENOMINATORS if graph.objects(state.name, scale=d, limit=1).items]
+
+
+def record_changes(
+    graph: GraphRepository,
+    state: MapState,
+    scales: Iterable[int],
+    progress: Progress | None = None,
+) -> Changes:
+    """Diff the committed ``state`` against its predecessor (:func:`previous_at_scale`) at each
+    of ``scales`` that has one, and store the alerts (MERGE by id: a rerun stores them once)."""
+    say = progress or (lambda _message: None)
+    diffs: list[StateDiff] = []
+    alerts: list[Alert] = []
+    for scale in scales:
+        previous = previous_at_scale(graph, state, scale)
+        if previous is None:
+            continue
+        say(f"1:{scale}: diff against {previous.name!r}")
+        diff = graph.diff(previous.name, state.name, scale=scale)
+        alerts += graph.record_alerts(diff)
+        diffs.append(diff)
+    return Changes(tuple(diffs), tuple(alerts))
 
 
 def _abandon(
@@ -91,8 +130,6 @@ def publish_scene_graph(
     """
     say = progress or (lambda _message: None)
     registry = RasterRegistry(graph.client)
-    if rasters:
-        registry.ensure_schema()
     graph.begin_state(
         state, area=area, as_of=as_of, coverage=scene.coverage, source=source, replace=replace
     )
@@ -105,14 +142,6 @@ def publish_scene_graph(
         _abandon(graph, state, registry, rasters, error)
         raise
     say(f"committed {state!r}")
-    diffs: list[StateDiff] = []
-    alerts = 0
-    for scale in sorted({obj.scale for obj in scene.objects}):
-        previous = previous_at_scale(graph, committed, scale)
-        if previous is None:
-            continue
-        say(f"1:{scale}: diff against {previous.name!r}")
-        diff = graph.diff(previous.name, state, scale=scale)
-        alerts += len(graph.record_alerts(diff))
-        diffs.append(diff)
-    return Published(committed, counts, tuple(diffs), alerts)
+    scales = sorted({obj.scale for obj in scene.objects})
+    changes = record_changes(graph, committed, scales, progress=say)
+    return Published(committed, counts, changes.diffs, len(changes.alerts))

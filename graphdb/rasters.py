@@ -5,8 +5,9 @@ Each stored image is one node keyed by the SHA-256 of its source file, holding w
 says which states were made from it. The API serves imagery tiles of a state from these URIs,
 and a worker on any host can re-process a state from them.
 
-Registration MERGEs on the hash, so registering one image for two states (or twice, by a
-retried job) keeps one node. Deleting a state (``cleanup``, ``purge``) removes its edges; a
+Registration MERGEs on the hash, under a uniqueness constraint (migration 3 of
+``graphdb.schema``), so registering one image for two states (or twice, by a retried job, even
+concurrently) keeps one node. Deleting a state (``cleanup``, ``purge``) removes its edges; a
 raster no state uses any more is removed by :meth:`RasterRegistry.forget_unused`.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, Final, LiteralString
+from typing import Any
 
 import shapely
 from neo4j import ManagedTransaction
@@ -25,11 +26,6 @@ from shapely.geometry.base import BaseGeometry
 from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidRecord, StateNotFound
-
-SCHEMA: Final[tuple[LiteralString, ...]] = (
-    "CREATE CONSTRAINT raster_sha256 IF NOT EXISTS FOR (r:Raster) REQUIRE r.sha256 IS UNIQUE",
-)
-"""Idempotent schema of the registry; the constraint makes concurrent MERGEs keep one node."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +64,6 @@ class RasterRegistry:
 
     def __init__(self, client: GraphClient) -> None:
         self._client = client
-
-    def ensure_schema(self) -> None:
-        """Create the registry's constraint if missing (safe to call from every process)."""
-        for statement in SCHEMA:
-            self._client.schema(statement)
 
     def register(self, state: str, rasters: Sequence[RasterRecord]) -> None:
         """Record that map state ``state`` (any status) was made from ``rasters``."""

@@ -2,7 +2,8 @@
 
 Every read names a state; only committed and retired states resolve, so an uncommitted state is
 invisible however far its writing got. Pages are keyset-paginated on object ids (stable under
-concurrent writes to other states, no OFFSET scans).
+concurrent writes to other states, no OFFSET scans). Filters are checked by ``graphdb.params``
+and rows read back by ``graphdb.nodes``, as in every other read.
 
 Three plans find candidate objects, each followed by the same bbox filter, so all return
 exactly the objects whose bounding box intersects the query bbox:
@@ -20,34 +21,34 @@ edge) is at most the pad; the few larger ones come from the ``(state_id, extent)
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, LiteralString
-
-import shapely
 
 from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidQuery, ObjectNotFound
 from graphdb.geometry import cells_covering
 from graphdb.models import READABLE, BBox, GraphObject, HierarchyLink, Page, Triplet
+from graphdb.nodes import object_page, to_object
+from graphdb.params import (
+    MAX_HIERARCHY_DEPTH,
+    bbox_params,
+    class_filter,
+    hierarchy_depth,
+    object_filter,
+    page_limit,
+    scale_params,
+    stored_reading,
+)
 from graphdb.states import StateStore
-from ingest.ontology import CLASS_IDS, get_class, get_predicate, get_scale, relationship_type
+from ingest.ontology import CLASS_IDS
 
 SPATIAL_PAD_DEG = 0.01
 """Centroid-path pad, degrees (~1.1 km of latitude): larger objects take the extent path."""
 
 MAX_CELLS = 1_024
 """Most grid cells a bbox read seeks one by one; a larger bbox scans the classes instead."""
-
-MAX_LIMIT = 10_000
-"""Largest page a read returns."""
-
-MAX_HIERARCHY_DEPTH = 8
-"""Deepest ``part_of`` walk; the bound is fixed in ``ancestors``/``descendants.cypher``."""
-
-WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
@@ -72,16 +73,11 @@ class MapReader:
         """One page of a state's objects, by id, filtered by class, scale and bbox."""
         params = {
             "state_id": self._states.get(state).id,
-            "classes": _classes(classes),
-            **_scale_params(scale),
-            **_bbox_params(bbox),
-            "after": after or "",
-            "limit": _limit(limit),
+            **object_filter(classes=classes, scale=scale, bbox=bbox, after=after, limit=limit),
         }
         anchor = _anchor(params, bbox, classes_given=bool(classes))
         rows = self._client.fetch(anchor + queries.load("objects_page"), params)
-        items = [to_object(r["object"]) for r in rows]
-        return Page(items, items[-1].id if len(items) == params["limit"] else None)
+        return object_page(rows, params["limit"])
 
     def objects_by_id(self, ids: Sequence[str]) -> list[GraphObject]:
         """Objects of readable states by id, in no particular order (missing ids are skipped)."""
@@ -108,19 +104,19 @@ class MapReader:
         edge is read backwards and the triplet comes back in the asked reading. Symmetric
         predicates match edges stored either way. ``scale`` filters the subject.
         """
-        rel_type, subject_end = _reading(predicate)
+        rel_type, subject_end = stored_reading(predicate)
         after_subject, _, after_object = (after or "").partition(":")
         params = {
             "state_id": self._states.get(state).id,
-            "classes": _classes([subject_class] if subject_class else None),
-            "object_class": _classes([object_class])[0] if object_class else None,
+            "classes": class_filter([subject_class] if subject_class else None),
+            "object_class": class_filter([object_class])[0] if object_class else None,
             "rel_type": rel_type,
             "subject_end": subject_end,
-            **_scale_params(scale),
-            **_bbox_params(bbox),
+            **scale_params(scale),
+            **bbox_params(bbox),
             "after_subject": after_subject,
             "after_object": after_object,
-            "limit": _limit(limit),
+            "limit": page_limit(limit),
         }
         anchor = _anchor(params, bbox, classes_given=subject_class is not None)
         rows = self._client.fetch(anchor + queries.load("triplets_expand"), params)
@@ -143,7 +139,7 @@ class MapReader:
         terms = " ".join(_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split())
         if not terms:
             raise InvalidQuery("a name search needs some text")
-        params = {"state_id": self._states.get(state).id, "text": terms, "limit": _limit(limit)}
+        params = {"state_id": self._states.get(state).id, "text": terms, "limit": page_limit(limit)}
         return [
             to_object(r["object"]) for r in self._client.fetch(queries.load("search_names"), params)
         ]
@@ -182,80 +178,14 @@ class MapReader:
             after = page.next_after
 
     def _walk(self, query: str, object_id: str, depth: int, limit: int) -> list[HierarchyLink]:
-        if not 1 <= depth <= MAX_HIERARCHY_DEPTH:
-            raise InvalidQuery(f"hierarchy depth must be 1..{MAX_HIERARCHY_DEPTH}, got {depth}")
+        hierarchy_depth(depth)
         if not self.objects_by_id([object_id]):
             raise ObjectNotFound(f"no object {object_id!r} in a committed map state")
-        params = {"id": object_id, "depth": depth, "limit": _limit(limit)}
+        params = {"id": object_id, "depth": depth, "limit": page_limit(limit)}
         return [
             HierarchyLink(to_object(r["object"]), int(r["depth"]), r["via"])
             for r in self._client.fetch(queries.load(query), params)
         ]
-
-
-def to_object(row: dict[str, Any]) -> GraphObject:
-    """A stored object's projection (see ``objects_page.cypher``) as a :class:`GraphObject`."""
-    provenance = row.get("provenance")
-    return GraphObject(
-        id=row["id"],
-        key=row["key"],
-        cls=row["class"],
-        scale=int(row["scale"]),
-        geometry=shapely.from_wkb(row["geometry"]),
-        state_id=row["state_id"],
-        name=row.get("name"),
-        confidence=float(row["confidence"]),
-        source=row.get("source") or "",
-        source_crs=row.get("source_crs"),
-        area_m2=row.get("area_m2"),
-        length_m=row.get("length_m"),
-        provenance=json.loads(provenance) if provenance else {},
-    )
-
-
-def _reading(predicate: str) -> tuple[str, str]:
-    """Stored relationship type and which end of it the asked subject is."""
-    try:
-        found = get_predicate(predicate)
-    except ValueError as exc:
-        raise InvalidQuery(str(exc)) from exc
-    if found.symmetric:
-        return relationship_type(found.id), "either"
-    if found.stored:
-        return relationship_type(found.id), "start"
-    assert found.inverse is not None
-    return relationship_type(found.inverse), "end"
-
-
-def _classes(classes: Sequence[str] | None) -> list[str]:
-    if not classes:
-        return list(CLASS_IDS)
-    for cls in classes:
-        try:
-            get_class(cls)
-        except ValueError as exc:
-            raise InvalidQuery(str(exc)) from exc
-    return list(classes)
-
-
-def _scale_params(scale: int | None) -> dict[str, int]:
-    if scale is None:
-        return {"scale_min": 0, "scale_max": 2**31}
-    try:
-        get_scale(scale)
-    except ValueError as exc:
-        raise InvalidQuery(str(exc)) from exc
-    return {"scale_min": scale, "scale_max": scale}
-
-
-def _bbox_params(bbox: BBox | None) -> dict[str, float]:
-    west, south, east, north = WORLD if bbox is None else (float(v) for v in bbox)
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise InvalidQuery(
-            f"bbox {bbox} must be (west, south, east, north) in WGS84 degrees with west <= east "
-            "and south <= north (split a bbox across the antimeridian in two)"
-        )
-    return {"west": west, "south": south, "east": east, "north": north}
 
 
 def _anchor(params: dict[str, Any], bbox: BBox | None, *, classes_given: bool) -> LiteralString:
@@ -276,9 +206,3 @@ def _anchor(params: dict[str, Any], bbox: BBox | None, *, classes_given: bool) -
         pad=pad, pad_west=padded[0], pad_south=padded[1], pad_east=padded[2], pad_north=padded[3]
     )
     return queries.load("objects_from_centroids")
-
-
-def _limit(limit: int) -> int:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidQuery(f"limit must be 1..{MAX_LIMIT}, got {limit}")
-    return limit

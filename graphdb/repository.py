@@ -27,7 +27,8 @@ from graphdb.models import (
     Triplet,
     WriteCounts,
 )
-from graphdb.reader import MAX_HIERARCHY_DEPTH, MapReader
+from graphdb.params import MAX_HIERARCHY_DEPTH
+from graphdb.reader import MapReader
 from graphdb.schema import apply_schema
 from graphdb.states import StateStore
 from graphdb.writer import GraphWriter

@@ -18,6 +18,11 @@ Why these indexes (see README.md for the queries they serve):
   and every "all objects of a state" scan (``extent >= 0`` holds for all).
 - ``centroid`` point: bbox queries without a class filter (the map page's viewport).
 - ``name`` full text: name search.
+- ``Job.id`` and ``JobTile.id`` unique: submits and tile results MERGE on them, so concurrent
+  submits of one input make one job (``graphdb.jobs``); ``Job.status``, ``Job.created_at`` and
+  ``JobTile.job_id`` range: job listings and a job's tile results.
+- ``Raster.sha256`` unique: registering one image from two jobs at once keeps one node
+  (``graphdb.rasters``).
 """
 
 from __future__ import annotations
@@ -82,6 +87,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "SET o.cell = toInteger(floor((o.centroid.y + 90.0) / 0.01)) * 36000 "
             "+ toInteger(floor((o.centroid.x + 180.0) / 0.01)) "
             "RETURN count(o) AS n",
+        ),
+    ),
+    Migration(
+        3,
+        "job records, tile results of imagery jobs, and the raster registry",
+        (
+            "CREATE CONSTRAINT job_id IF NOT EXISTS FOR (j:Job) REQUIRE j.id IS UNIQUE",
+            "CREATE CONSTRAINT job_tile_id IF NOT EXISTS FOR (t:JobTile) REQUIRE t.id IS UNIQUE",
+            "CREATE RANGE INDEX job_status IF NOT EXISTS FOR (j:Job) ON (j.status)",
+            "CREATE RANGE INDEX job_created IF NOT EXISTS FOR (j:Job) ON (j.created_at)",
+            "CREATE RANGE INDEX job_tile_job IF NOT EXISTS FOR (t:JobTile) ON (t.job_id)",
+            "CREATE CONSTRAINT raster_sha256 IF NOT EXISTS "
+            "FOR (r:Raster) REQUIRE r.sha256 IS UNIQUE",
         ),
     ),
 )

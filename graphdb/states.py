@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 import numpy as np
 import shapely
@@ -31,6 +30,7 @@ from graphdb.errors import (
     StateNotWritable,
 )
 from graphdb.models import READABLE, Area, MapState, StateStatus
+from graphdb.nodes import to_area, to_state
 from graphdb.validate import check_geometries
 
 UNCOMMITTED = StateStatus.UNCOMMITTED.value
@@ -87,7 +87,7 @@ class StateStore:
             )
         except ConstraintError as exc:
             raise StateExists(f"map state {name!r} was created concurrently") from exc
-        return _state(dict(row.items()))
+        return to_state(dict(row.items()))
 
     def commit(self, name: str) -> MapState:
         """Make an uncommitted state visible to readers, atomically; grow its area's coverage."""
@@ -127,7 +127,7 @@ class StateStore:
         rows = self._client.fetch(
             queries.load("states_of_area"), {"area": area, "statuses": statuses}
         )
-        return [_state(r) for r in rows]
+        return [to_state(r) for r in rows]
 
     def previous(self, name: str) -> MapState | None:
         """The latest committed state of the same area with an earlier ``as_of``, if any."""
@@ -135,18 +135,18 @@ class StateStore:
         rows = self._client.fetch(
             queries.load("state_previous"), {"name": name, "status": COMMITTED}
         )
-        return _state(rows[0]) if rows else None
+        return to_state(rows[0]) if rows else None
 
     def areas(self) -> list[Area]:
         """Every area, by name."""
-        return [_area(r) for r in self._client.fetch(queries.load("areas"), {})]
+        return [to_area(r) for r in self._client.fetch(queries.load("areas"), {})]
 
     def area(self, name: str) -> Area:
         """One area by name."""
         rows = self._client.fetch(queries.load("area_get"), {"name": name})
         if not rows:
             raise AreaNotFound(f"no area {name!r}; areas are created by their first state")
-        return _area(rows[0])
+        return to_area(rows[0])
 
     def rename_area(self, old: str, new: str) -> Area:
         """Rename an area; its states and history follow (they hold its id, not its name)."""
@@ -162,11 +162,11 @@ class StateStore:
             )
         except ConstraintError as exc:
             raise AreaExists(f"area {new!r} exists already; pick another name") from exc
-        return _area(rows[0])
+        return to_area(rows[0])
 
     def _find(self, name: str) -> MapState | None:
         rows = self._client.fetch(queries.load("state_get"), {"name": name})
-        return _state(rows[0]) if rows else None
+        return to_state(rows[0]) if rows else None
 
     def _transition(self, name: str, allowed: Iterable[str], to: str) -> MapState:
         current = self.get(name, include_private=True)
@@ -180,7 +180,7 @@ class StateStore:
                 f"map state {name!r} is {current.status}; it must be one of {list(allowed)} "
                 f"to become {to}"
             )
-        return _state(rows[0])
+        return to_state(rows[0])
 
     def _delete(self, state: MapState, *, allowed: tuple[str, ...]) -> int:
         if state.status != DISCARDING:
@@ -214,42 +214,10 @@ def _commit(tx: ManagedTransaction, state: MapState) -> MapState | None:
         coverage = shapely.union(shapely.from_wkb(area_coverage), coverage)
     params = {"id": row["area_id"], "coverage": shapely.to_wkb(coverage)}
     tx.run(queries.load("area_set_coverage"), params).consume()
-    return _state(dict(row.items()))
+    return to_state(dict(row.items()))
 
 
 def _check_coverage(coverage: BaseGeometry) -> None:
     check_geometries(np.array([coverage], dtype=object), ["coverage"])
     if shapely.get_dimensions(coverage) != 2:
         raise InvalidGeometry(f"a coverage must be a polygon, got {coverage.geom_type}")
-
-
-def _state(row: dict[str, Any]) -> MapState:
-    s = row["state"]
-    return MapState(
-        id=s["id"],
-        name=s["name"],
-        area=row["area"],
-        as_of=s["as_of"].to_native(),
-        coverage=shapely.from_wkb(s["coverage"]),
-        source=s.get("source", ""),
-        status=StateStatus(s["status"]),
-        created_at=_native(s.get("created_at")),
-        committed_at=_native(s.get("committed_at")),
-        object_count=s.get("object_count"),
-        relation_count=s.get("relation_count"),
-    )
-
-
-def _area(row: dict[str, Any]) -> Area:
-    a = row["area"]
-    coverage = a.get("coverage")
-    return Area(
-        id=a["id"],
-        name=a["name"],
-        coverage=shapely.from_wkb(coverage) if coverage is not None else None,
-        state_count=int(row["states"]),
-    )
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if value is not None else None

@@ -109,6 +109,10 @@ class InvalidSegmentation(IngestError, ValueError):
     """A segmenter's answer that does not fit its tiles (count, triplet indices, predicates)."""
 
 
+class SegmenterUnavailable(IngestError, RuntimeError):
+    """The segmenter cannot be loaded (a missing module or factory, weights that fail)."""
+
+
 class InvalidLabels(IngestError, ValueError):
     """Ground-truth labels that cannot be laid over the imagery (column, CRS, class codes)."""
 

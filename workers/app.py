@@ -37,15 +37,13 @@ from celery.signals import (
     worker_ready,
 )
 
-from config.tasks import INGEST_IMAGERY, INGEST_VECTOR, QUEUE_CPU, QUEUE_GPU, QUEUE_IO
+from config.tasks import QUEUE_CPU, QUEUE_GPU, TASK_QUEUES
 from graphdb.errors import GraphError
-from ingest.errors import IngestError
+from ingest.errors import IngestError, SegmenterUnavailable
 from model.errors import ModelError
-from workers import names
 from workers.context import close_context, context, passing_context
 from workers.errors import (
     TRANSIENT,
-    SegmenterUnavailable,
     TilesPending,
     WorkerError,
     WorkerLostRepeatedly,
@@ -55,14 +53,8 @@ from workers.settings import WorkerSettings, get_settings
 
 log = logging.getLogger(__name__)
 
-ROUTES: dict[str, dict[str, str]] = {
-    INGEST_VECTOR: {"queue": QUEUE_CPU},
-    INGEST_IMAGERY: {"queue": QUEUE_CPU},
-    names.INFER_TILE: {"queue": QUEUE_GPU},
-    names.FINISH_IMAGERY: {"queue": QUEUE_CPU},
-    names.NOTIFY_WEBHOOK: {"queue": QUEUE_IO},
-}
-"""Queue of every task: model inference on ``gpu``, webhooks on ``io``, the rest on ``cpu``."""
+ROUTES: dict[str, dict[str, str]] = {task: {"queue": queue} for task, queue in TASK_QUEUES.items()}
+"""Celery's ``task_routes``: the queue of every task, as ``config.tasks.TASK_QUEUES`` says."""
 
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (IngestError, GraphError, ModelError, WorkerError)
 """Refusals with a message for the user: the job fails with it, without a traceback."""

@@ -5,7 +5,10 @@ the parent: a Neo4j driver's sockets or a CUDA context must not be shared by for
 :func:`forget_after_fork` is registered with ``os.register_at_fork`` so a child never inherits a
 context the parent happened to open (the CLI submitting from a process that later forks, tests).
 The segmenter (the model) is the heavy part: it is loaded once per process, and only where the
-worker serves the ``gpu`` queue.
+worker serves the ``gpu`` queue. The ``segmenter`` setting (``ORTHOGRAPH_SEGMENTER``) names its
+``module:factory``, which gets the ``model_checkpoint`` setting (or None for its default
+weights); the default is the MSGG-AI network's ``model.inference:load_segmenter``, tests plug
+in a rule-based one. A worker imports torch only if the factory does.
 """
 
 from __future__ import annotations
@@ -20,8 +23,7 @@ import redis
 
 from graphdb.jobs import JobStore
 from graphdb.repository import Neo4jGraph, open_graph
-from ingest.imagery.segmenter import Segmenter
-from workers.segmenter import load_segmenter
+from ingest.imagery.segmenter import Segmenter, load_segmenter
 from workers.settings import WorkerSettings, get_settings
 
 
@@ -51,7 +53,7 @@ class WorkerContext:
 
 @cache
 def context() -> WorkerContext:
-    """This process's context, opened on first use: connects, applies the schema once."""
+    """This process's context, opened on first use: connects, brings the schema up to date."""
     return _open()
 
 
@@ -69,10 +71,8 @@ def passing_context() -> Iterator[WorkerContext]:
 def _open() -> WorkerContext:
     settings = get_settings()
     graph = open_graph(settings)
-    jobs = JobStore(graph.client)
-    jobs.ensure_schema()
     client = redis.Redis.from_url(settings.redis_url, socket_timeout=30, health_check_interval=30)
-    return WorkerContext(settings=settings, graph=graph, jobs=jobs, redis=client)
+    return WorkerContext(settings=settings, graph=graph, jobs=JobStore(graph.client), redis=client)
 
 
 def close_context() -> None:

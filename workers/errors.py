@@ -18,10 +18,6 @@ class WorkerError(Exception):
     """Base class of everything the workers refuse or cannot do."""
 
 
-class SegmenterUnavailable(WorkerError, RuntimeError):
-    """The configured segmenter cannot be loaded (missing module, factory or weights)."""
-
-
 class StateTaken(WorkerError, ValueError):
     """The job's map state name is used by another job or an earlier ingest."""
 

@@ -30,9 +30,8 @@ from rasterio.windows import Window
 from graphdb.jobs import Job, JobStatus, TileResult
 from graphdb.models import StateStatus
 from graphdb.rasters import RasterRecord, RasterRegistry
-from ingest.imagery.pipeline import _Level as LevelPieces
-from ingest.imagery.segmenter import check_answer
-from ingest.imagery.triplets import PieceTriplet, combine, model_relations, piece_owners
+from ingest.imagery.assemble import LevelPieces, assemble_scene_graph
+from ingest.imagery.triplets import PieceTriplet
 from ingest.raster import (
     RasterInfo,
     build_pyramid,
@@ -44,9 +43,8 @@ from ingest.raster import (
 )
 from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
 from ingest.rasterstore import RasterStore, default_store_uri
-from ingest.records import MapObject, Relation
-from ingest.relations.engine import relate
-from ingest.vectorise import TilePolygon, merge_to_objects
+from ingest.records import SceneGraph
+from ingest.vectorise import TilePolygon
 from workers.context import WorkerContext, context
 from workers.errors import TilesPending
 from workers.lifecycle import (
@@ -130,13 +128,9 @@ def run_tile(job_id: str, spec: TileSpec) -> bool:
     level = level_for(_raster(job.input_path, _bands(job)), spec.scale)
     window = Window(spec.col_off, spec.row_off, spec.width, spec.height)
     tile = tile_at(level, window, spec.row, spec.col)
-    pixels = tile.read()
     segmenter = ctx.segmenter()
-    found = LevelPieces(level)
-    if pixels.valid.any():
-        answer = segmenter.segment([pixels], spec.scale)
-        check_answer([pixels], answer)
-        found.add(tile, pixels, answer[0])
+    found = LevelPieces(level, source=segmenter.name)
+    found.segment(segmenter, [tile], [tile.read()])
     ctx.jobs.put_tile(
         job_id,
         TileResult(
@@ -144,7 +138,7 @@ def run_tile(job_id: str, spec: TileSpec) -> bool:
             row=spec.row,
             col=spec.col,
             window=(spec.col_off, spec.row_off, spec.width, spec.height),
-            source=segmenter.name,
+            source=found.source,
             classes=[p.class_id for p in found.pieces],
             scores=[float(p.score) for p in found.pieces],
             geometries=[shapely.to_wkb(p.geometry) for p in found.pieces],
@@ -171,54 +165,38 @@ def finish_imagery_job(job_id: str) -> Outcome | None:
         if written < expected:
             raise TilesPending(f"job {job_id}: {written} of {expected} tile results stored")
         report(ctx, job, 0.85, "merging tiles")
-        objects, relations = _scene(ctx, job)
-        report(ctx, job, 0.9, f"writing {len(objects)} objects")
-        ctx.graph.write(job.state, objects, relations)
+        scene = _scene(ctx, job)
+        report(ctx, job, 0.9, f"writing {len(scene.objects)} objects")
+        ctx.graph.write(job.state, scene.objects, scene.relations)
         state = commit_state(ctx, job)
     ctx.jobs.drop_tiles(job_id)
     return complete_job(ctx, job, state, job.scales)
 
 
-def _scene(ctx: WorkerContext, job: Job) -> tuple[list[MapObject], list[Relation]]:
-    """Objects and relations of all scales from the stored tile results: the tail of
-    ``build_imagery_scene_graph``, run once on what the tile tasks found."""
+def _scene(ctx: WorkerContext, job: Job) -> SceneGraph:
+    """The scene graph of all scales from the stored tile results, assembled as
+    ``build_imagery_scene_graph`` does, once, on what the tile tasks found."""
     info = _raster(job.input_path, _bands(job))
-    by_scale: dict[int, list[MapObject]] = {}
-    collected: list[tuple[LevelPieces, list[MapObject]]] = []
-    for scale in job.scales:
-        found, source = _stored_pieces(ctx, job, LevelPieces(level_for(info, scale)))
-        objects = merge_to_objects(found.pieces, found.level, source=source)
-        by_scale[scale] = objects
-        collected.append((found, objects))
-    everything = [obj for objects in by_scale.values() for obj in objects]
-    if not everything:
-        return [], []
-    model: dict[tuple[str, str, str], float] = {}
-    for found, objects in collected:
-        if found.triplets:
-            owners = piece_owners(found.pieces, objects, found.level)
-            for key, score in model_relations(found.triplets, owners).items():
-                model[key] = max(model.get(key, 0.0), score)
-    return everything, combine(relate(by_scale), model)
+    levels = (_stored_pieces(ctx, job, LevelPieces(level_for(info, s))) for s in job.scales)
+    coverage = footprint_wgs84(info.transform, info.width, info.height, info.crs)
+    return assemble_scene_graph(levels, coverage=coverage, source_crs=info.epsg)
 
 
-def _stored_pieces(ctx: WorkerContext, job: Job, found: LevelPieces) -> tuple[LevelPieces, str]:
-    """The level's tile pieces and triplets (indices shifted into the level's list), and the
-    segmenter's name."""
-    source = ""
+def _stored_pieces(ctx: WorkerContext, job: Job, found: LevelPieces) -> LevelPieces:
+    """The level's tile pieces and triplets, and the name of the segmenter that found them."""
     scale = found.level.scale
     for tile in ctx.jobs.tiles(job.id, scale):
-        offset = len(found.pieces)
-        found.pieces.extend(
-            TilePolygon(cls, score, scale, shapely.from_wkb(geometry), tile.window)
-            for cls, score, geometry in zip(tile.classes, tile.scores, tile.geometries, strict=True)
+        found.extend(
+            [
+                TilePolygon(cls, score, scale, shapely.from_wkb(geometry), tile.window)
+                for cls, score, geometry in zip(
+                    tile.classes, tile.scores, tile.geometries, strict=True
+                )
+            ],
+            (PieceTriplet(*triplet) for triplet in tile.triplets),
         )
-        found.triplets.extend(
-            PieceTriplet(offset + subject, predicate, offset + obj, score)
-            for subject, predicate, obj, score in tile.triplets
-        )
-        source = tile.source or source
-    return found, source
+        found.source = tile.source or found.source
+    return found
 
 
 def _tile_fraction(done: int, total: int) -> float:

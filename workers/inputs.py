@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import MissingSource
 from ingest.rasterstore import sha256_file
 
 SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
@@ -32,9 +33,10 @@ class StagedInput:
 
 
 def input_files(path: Path) -> list[Path]:
-    """The file and, for a shapefile, its sidecars that exist (``FileNotFoundError`` if none)."""
+    """The file and, for a shapefile, its sidecars that exist (``MissingSource``, a
+    ``FileNotFoundError``, if none)."""
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file; check the path")
+        raise MissingSource(f"{path}: no such file; check the path")
     files = [path]
     if path.suffix.lower() == ".shp":
         files += [

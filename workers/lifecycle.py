@@ -21,13 +21,11 @@ from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
 
-from graphdb.diff import Alert
 from graphdb.errors import StateNotFound, StateNotWritable
 from graphdb.jobs import Job, JobKind, JobStatus
 from graphdb.models import MapState, StateStatus
-from graphdb.publish import previous_at_scale
+from graphdb.publish import record_changes
 from graphdb.rasters import RasterRegistry
-from ingest.ontology import SCALE_DENOMINATORS
 from workers.alerts import alert_feature, publish_features
 from workers.context import WorkerContext
 from workers.errors import StateTaken
@@ -103,29 +101,13 @@ def commit_state(ctx: WorkerContext, job: Job) -> MapState:
         raise
 
 
-def scales_present(ctx: WorkerContext, state: MapState) -> list[int]:
-    """The ladder scales at which a committed state has at least one object."""
-    return [d for d in SCALE_DENOMINATORS if ctx.graph.objects(state.name, scale=d, limit=1).items]
-
-
-def record_changes(ctx: WorkerContext, state: MapState, scales: Iterable[int]) -> list[Alert]:
-    """Diff ``state`` against its predecessor at each scale; store and return the alerts."""
-    alerts: list[Alert] = []
-    for scale in scales:
-        previous = previous_at_scale(ctx.graph, state, scale)
-        if previous is not None:
-            alerts += ctx.graph.record_alerts(
-                ctx.graph.diff(previous.name, state.name, scale=scale)
-            )
-    return alerts
-
-
 def complete_job(ctx: WorkerContext, job: Job, state: MapState, scales: Iterable[int]) -> Outcome:
-    """After the commit: alerts (once), then the job is COMMITTED with its counts."""
+    """After the commit: diff and alerts (``graphdb.publish.record_changes``, published once),
+    then the job is COMMITTED with its counts."""
     notify = False
     if not job.alerts_published:
         report(ctx, job, 0.95, "diffing")
-        alerts = record_changes(ctx, state, scales)
+        alerts = record_changes(ctx.graph, state, scales).alerts
         features = [alert_feature(a, job_id=job.id, area=job.area) for a in alerts]
         publish_features(ctx.redis, features)
         ctx.jobs.alerts_published(job.id, len(alerts))

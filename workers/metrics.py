@@ -30,7 +30,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from config.tasks import QUEUE_CPU, QUEUE_GPU, QUEUE_IO
+from config.tasks import QUEUES
 from graphdb.client import GraphClient
 from graphdb.jobs import JobStore
 from workers.errors import TRANSIENT
@@ -38,7 +38,6 @@ from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 
-QUEUES = (QUEUE_CPU, QUEUE_GPU, QUEUE_IO)
 PRIORITY_SEPARATOR = "\x06\x16"
 """kombu's Redis transport keeps one list per priority step: ``queue``, ``queue\\x06\\x163``..."""
 PRIORITY_STEPS = (3, 6, 9)

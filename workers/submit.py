@@ -2,10 +2,11 @@
 
 The CLI calls :func:`submit_job`. The API, which never imports ``workers``, does the same three
 steps with its own upload store: ``JobStore.submit`` from ``graphdb.jobs``, then, only when
-``Submitted.enqueue`` is True, ``send_task(<config.tasks name>, kwargs={"job_id": id},
-queue=QUEUE_CPU)``. The job id is in the message's arguments, so Flower and ``celery inspect``
-show which job a message belongs to; the task id stays Celery's own, fresh for each enqueue, so
-a requeued job starts with a clean delivery count.
+``Submitted.enqueue`` is True, ``send_task`` of the kind's task (``config.tasks.INGEST_TASKS``)
+with ``kwargs={"job_id": id}`` on its queue (``config.tasks.TASK_QUEUES``). The job id is in
+the message's arguments, so Flower and ``celery inspect`` show which job a message belongs to;
+the task id stays Celery's own, fresh for each enqueue, so a requeued job starts with a clean
+delivery count.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from pathlib import Path
 
 from celery import Celery
 
-from config.tasks import INGEST_IMAGERY, INGEST_VECTOR, QUEUE_CPU
+from config.tasks import INGEST_TASKS, TASK_QUEUES
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobSpec, JobStore, Option, Submitted
+from graphdb.schema import apply_schema
 from workers.inputs import stage_input
 from workers.settings import WorkerSettings
-
-TASK_OF_KIND = {JobKind.IMAGERY: INGEST_IMAGERY, JobKind.VECTOR: INGEST_VECTOR}
 
 
 def submit_job(
@@ -57,15 +57,11 @@ def submit_job(
     )
     client = GraphClient.connect(settings)
     try:
-        jobs = JobStore(client)
-        jobs.ensure_schema()
-        submitted = jobs.submit(spec)
+        apply_schema(client)
+        submitted = JobStore(client).submit(spec)
     finally:
         client.close()
     if submitted.enqueue:
-        celery.send_task(
-            TASK_OF_KIND[kind],
-            kwargs={"job_id": submitted.job.id},
-            queue=QUEUE_CPU,
-        )
+        task = INGEST_TASKS[kind]
+        celery.send_task(task, kwargs={"job_id": submitted.job.id}, queue=TASK_QUEUES[task])
     return submitted

@@ -1,15 +1,21 @@
 """The tasks: thin, keyword-only primitive arguments, stable names, one service call each.
 
-Queues, acknowledgement, retries and time limits come from ``workers.app``; what each task does
-is in the service it calls (``workers.vector_job``, ``workers.imagery_job``, ``workers.notify``).
+Names and queues come from ``config.tasks``; acknowledgement, retries and time limits from
+``workers.app``; what each task does is in the service it calls (``workers.vector_job``,
+``workers.imagery_job``, ``workers.notify``).
 """
 
 from __future__ import annotations
 
 from celery import chord
 
-from config.tasks import INGEST_IMAGERY, INGEST_VECTOR
-from workers import names
+from config.tasks import (
+    FINISH_IMAGERY,
+    INFER_TILE,
+    INGEST_IMAGERY,
+    INGEST_VECTOR,
+    NOTIFY_WEBHOOK,
+)
 from workers.app import JobTask, OrthographTask, app
 from workers.imagery_job import TileSpec, finish_imagery_job, plan_imagery_job, run_tile
 from workers.lifecycle import Outcome
@@ -38,7 +44,7 @@ def ingest_imagery(*, job_id: str) -> int | None:
     return len(plan.tiles)
 
 
-@app.task(name=names.INFER_TILE, base=JobTask)
+@app.task(name=INFER_TILE, base=JobTask)
 def infer_tile(
     *,
     job_id: str,
@@ -55,13 +61,13 @@ def infer_tile(
     return run_tile(job_id, tile)
 
 
-@app.task(name=names.FINISH_IMAGERY, base=JobTask)
+@app.task(name=FINISH_IMAGERY, base=JobTask)
 def finish_imagery(*, job_id: str) -> str | None:
     """Once every tile is in the graph: merge, relate, commit, diff and alert."""
     return _notify(finish_imagery_job(job_id))
 
 
-@app.task(name=names.NOTIFY_WEBHOOK, base=OrthographTask)
+@app.task(name=NOTIFY_WEBHOOK, base=OrthographTask)
 def notify_webhook(*, job_id: str, url: str) -> bool:
     """POST one job's alerts to one webhook receiver (retried while it is unreachable)."""
     return deliver_alerts(job_id, url)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from graphdb.jobs import Job
 from graphdb.models import StateStatus
+from graphdb.publish import scales_present
 from ingest.vector.pipeline import build_scene_graph
 from workers.context import WorkerContext, context
 from workers.lifecycle import (
@@ -22,7 +23,6 @@ from workers.lifecycle import (
     complete_job,
     owned_state,
     report,
-    scales_present,
     start_job,
 )
 
@@ -55,7 +55,7 @@ def run_vector_job(job_id: str) -> Outcome | None:
         ctx.graph.write(job.state, graph.objects, graph.relations)
         report(ctx, job, 0.9, "committing")
         state = commit_state(ctx, job)
-    return complete_job(ctx, job, state, scales_present(ctx, state))
+    return complete_job(ctx, job, state, scales_present(ctx.graph, state))
 
 
 def _throttled(ctx: WorkerContext, job: Job) -> Callable[[str], None]:

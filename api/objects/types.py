@@ -20,7 +20,7 @@ from api.scalars import GeoJSON
 from api.states.types import MapState
 from graphdb.models import GraphObject
 from graphdb.models import Triplet as GraphTriplet
-from graphdb.reader import MAX_HIERARCHY_DEPTH
+from graphdb.params import MAX_HIERARCHY_DEPTH
 
 DEPTH_HELP = f"How many part_of steps to follow (1..{MAX_HIERARCHY_DEPTH})."
 

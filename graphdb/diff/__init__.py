@@ -7,6 +7,7 @@ from graphdb.diff.changes import (
     RelationChange,
     Severity,
     StateDiff,
+    to_alert,
 )
 from graphdb.diff.compare import DiffThresholds
 from graphdb.diff.detector import ChangeDetector
@@ -20,4 +21,5 @@ __all__ = [
     "RelationChange",
     "Severity",
     "StateDiff",
+    "to_alert",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from graphdb import ids
 from graphdb.diff.compare import DiffThresholds
@@ -193,3 +194,26 @@ def _object_message(change: ObjectChange) -> str:
             return f"{change.old_class} is now {change.new_class} (IoU {change.iou:.2f})"
         case _:
             return f"{change.new_class} changed shape (IoU {change.iou:.2f})"
+
+
+def to_alert(row: dict[str, Any]) -> Alert:
+    """An ``alert`` node with the names of its ``old_state`` and ``new_state`` as an
+    :class:`Alert`."""
+    a = row["alert"]
+    return Alert(
+        id=a["id"],
+        kind=ChangeKind(a["kind"]),
+        severity=Severity[a["severity"]],
+        old_state=row["old_state"],
+        new_state=row["new_state"],
+        scale=int(a["scale"]),
+        message=a["message"],
+        lon=float(a["lon"]),
+        lat=float(a["lat"]),
+        old_object_id=a.get("old_object_id"),
+        new_object_id=a.get("new_object_id"),
+        old_class=a.get("old_class"),
+        new_class=a.get("new_class"),
+        predicate=a.get("predicate"),
+        iou=a.get("iou"),
+    )

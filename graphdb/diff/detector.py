@@ -28,6 +28,7 @@ from graphdb.diff.changes import (
     RelationChange,
     Severity,
     StateDiff,
+    to_alert,
 )
 from graphdb.diff.compare import DiffThresholds, Pair, pair_objects
 from graphdb.diff.compare import footprints as make_footprints
@@ -115,7 +116,7 @@ class ChangeDetector:
         """Stored alerts of diffs into ``state`` (as the newer side), most severe first."""
         self._states.get(state)
         params = {"state": state, "min_rank": int(min_severity), "limit": limit}
-        return [_alert(r) for r in self._client.fetch(queries.load("alerts_of_state"), params)]
+        return [to_alert(r) for r in self._client.fetch(queries.load("alerts_of_state"), params)]
 
     def _side(
         self,
@@ -278,24 +279,3 @@ def _alert_row(alert: Alert) -> dict[str, Any]:
             "iou": alert.iou,
         },
     }
-
-
-def _alert(row: dict[str, Any]) -> Alert:
-    a = row["alert"]
-    return Alert(
-        id=a["id"],
-        kind=ChangeKind(a["kind"]),
-        severity=Severity[a["severity"]],
-        old_state=row["old_state"],
-        new_state=row["new_state"],
-        scale=int(a["scale"]),
-        message=a["message"],
-        lon=float(a["lon"]),
-        lat=float(a["lat"]),
-        old_object_id=a.get("old_object_id"),
-        new_object_id=a.get("new_object_id"),
-        old_class=a.get("old_class"),
-        new_class=a.get("new_class"),
-        predicate=a.get("predicate"),
-        iou=a.get("iou"),
-    )

@@ -1,6 +1,8 @@
 """Imagery ingest: an image and a segmenter in, a multi-scale scene graph out.
 
 ``pipeline.build_imagery_scene_graph`` is the entry point; ``segmenter`` fixes what a model must
-answer per tile, ``groundtruth`` answers from labels (tests and evaluation only), ``triplets``
-maps the model's per-tile relations onto merged objects, ``profile`` times the stages.
+answer per tile (and loads one by name), ``assemble`` turns the segmented tiles of every scale
+into the scene graph (shared with the workers' fan-out), ``groundtruth`` answers from labels
+(tests and evaluation only), ``triplets`` maps the model's per-tile relations onto merged
+objects, ``profile`` times the stages.
 """

@@ -13,17 +13,20 @@ them as one batch; it must answer one ``TileSegmentation`` per tile, in order.
 
 The MSGG-AI network provides its segmenter through ``model.inference.load_segmenter``
 (``checkpoint`` path or None); :class:`~ingest.imagery.groundtruth.GroundTruthSegmenter` answers
-from labels, for tests and evaluation only.
+from labels, for tests and evaluation only. Callers name the factory they want as
+``module:function`` and get it through :func:`load_segmenter` (the CLI names the MSGG-AI one,
+a worker the one its ``ORTHOGRAPH_SEGMENTER`` setting names), so ingest imports no model.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
-from ingest.errors import InvalidSegmentation
+from ingest.errors import InvalidSegmentation, SegmenterUnavailable
 from ingest.ontology import get_predicate
 from ingest.raster import RasterPixels
 from ingest.vectorise import TileMask
@@ -103,3 +106,25 @@ def check_answer(tiles: Sequence[RasterPixels], answer: Sequence[TileSegmentatio
             f"the segmenter answered {len(answer)} segmentations for {len(tiles)} tiles; it "
             "must answer one per tile, in order."
         )
+
+
+def load_segmenter(spec: str, checkpoint: str | None = None) -> Segmenter:
+    """Import the factory ``spec`` names (``module:function``) and call it with ``checkpoint``
+    (None: the factory's default weights); :class:`SegmenterUnavailable` when that fails."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise SegmenterUnavailable(f"segmenter {spec!r} must name a factory as 'module:function'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise SegmenterUnavailable(
+            f"segmenter module {module_name!r} cannot be imported ({exc}); install the model "
+            "extra (pip install 'orthograph[model]') or name an available segmenter"
+        ) from exc
+    factory = getattr(module, attribute, None)
+    if not callable(factory):
+        raise SegmenterUnavailable(
+            f"{module_name!r} has no callable {attribute!r}; name a segmenter factory as "
+            "'module:function'"
+        )
+    return cast(Callable[[str | None], Segmenter], factory)(checkpoint)

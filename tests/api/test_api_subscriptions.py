@@ -19,6 +19,7 @@ from config.tasks import ALERTS_CHANNEL
 from graphdb.diff import Alert, ChangeKind, Severity
 from graphdb.jobs import JobKind, JobSpec, JobStore
 from graphdb.repository import Neo4jGraph
+from graphdb.schema import apply_schema
 from tests.api.support import EDITOR_KEY, Api
 from workers.alerts import alert_feature, publish_features
 from workers.events import job_channel, publish_job
@@ -102,8 +103,8 @@ def test_alerts_arrive_filtered_by_area_and_severity(api: Api, redis_client: red
 def test_job_progress_until_committed(
     api: Api, repo: Neo4jGraph, redis_client: redis.Redis
 ) -> None:
+    apply_schema(repo.client)
     jobs = JobStore(repo.client)
-    jobs.ensure_schema()
     spec = JobSpec(
         kind=JobKind.VECTOR, input_path="/data/x.geojson", input_sha256="0" * 64,
         input_name="x.geojson", state="osm-2024", area="vaduz", as_of=date(2024, 6, 1),

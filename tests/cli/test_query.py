@@ -10,8 +10,9 @@ from typer.testing import CliRunner, Result
 
 from cli.main import app
 from graphdb.client import GraphClient
+from graphdb.publish import publish_scene_graph
 from graphdb.repository import Neo4jGraph
-from ingest.records import MapObject, Relation
+from ingest.records import MapObject, Relation, SceneGraph
 
 COVERAGE = box(9.50, 47.10, 9.60, 47.20)
 
@@ -120,3 +121,28 @@ def test_omitted_classes_match_anything(graph: Driver, neo4j_database: str) -> N
     result = run("triplets", "--state", "vaduz-osm", "--predicate", "passing_over")
     assert result.exit_code == 0, result.output
     assert "2 triplet(s) anything passing_over anything" in result.output
+
+
+def test_alerts_say_what_changed_between_two_states(graph: Driver, neo4j_database: str) -> None:
+    """A building torn down and one built between two surveys: two alerts, the right kinds."""
+    repo = Neo4jGraph(GraphClient(graph, neo4j_database))
+    kept = MapObject("kept", "building", 2000, box(9.510, 47.110, 9.511, 47.111))
+    torn = MapObject("torn", "building", 2000, box(9.520, 47.120, 9.521, 47.121))
+    built = MapObject("built", "building", 2000, box(9.530, 47.130, 9.531, 47.131))
+    for name, day, objects in (
+        ("vaduz-2023", date(2023, 1, 1), [kept, torn]),
+        ("vaduz-2024", date(2024, 1, 1), [kept, built]),
+    ):
+        scene = SceneGraph(objects=objects, relations=[], coverage=COVERAGE)
+        publish_scene_graph(repo, scene, state=name, area="vaduz", as_of=day)
+    result = run("alerts", "--state", "vaduz-2024")
+    assert result.exit_code == 0, result.output
+    assert "2 alert(s) into vaduz-2024" in result.output
+    assert "appeared: 1" in result.output
+    assert "disappeared: 1" in result.output
+
+
+def test_alerts_refuse_an_unknown_severity(graph: Driver, neo4j_database: str) -> None:
+    result = run("alerts", "--state", "vaduz-2024", "--min-severity", "SEVERE")
+    assert result.exit_code == 2
+    assert "SEVERE" in result.output

@@ -18,6 +18,7 @@ from graphdb.jobs import (
     TileResult,
     job_id,
 )
+from graphdb.schema import apply_schema
 
 SPEC = JobSpec(
     kind=JobKind.IMAGERY,
@@ -33,9 +34,8 @@ SPEC = JobSpec(
 
 @pytest.fixture
 def jobs(client: GraphClient) -> JobStore:
-    store = JobStore(client, delete_batch=2)
-    store.ensure_schema()
-    return store
+    apply_schema(client)
+    return JobStore(client, delete_batch=2)
 
 
 def test_id_depends_on_content_and_normalised_parameters() -> None:

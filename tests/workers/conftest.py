@@ -14,6 +14,7 @@ from neo4j import Driver
 
 from graphdb.client import GraphClient
 from graphdb.jobs import JobStore
+from graphdb.schema import apply_schema
 from tests.workers.harness import Submit, Workers, submit_now
 
 
@@ -28,9 +29,9 @@ def workers(tmp_path: Path, redis_client: Any, graph: Driver) -> Iterator[Worker
 @pytest.fixture
 def jobs(graph: Driver, neo4j_database: str) -> JobStore:
     """The job store of the test database."""
-    store = JobStore(GraphClient(graph, neo4j_database))
-    store.ensure_schema()
-    return store
+    client = GraphClient(graph, neo4j_database)
+    apply_schema(client)
+    return JobStore(client)
 
 
 @pytest.fixture

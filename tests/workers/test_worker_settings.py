@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from config.tasks import INGEST_IMAGERY, INGEST_VECTOR
-from workers import names
+from config.tasks import INFER_TILE, INGEST_IMAGERY, INGEST_VECTOR, NOTIFY_WEBHOOK
+from ingest.errors import SegmenterUnavailable
+from ingest.imagery.segmenter import load_segmenter
 from workers.app import ROUTES, app, celery_config, retry_delay
-from workers.errors import SegmenterUnavailable
-from workers.segmenter import load_segmenter
 from workers.settings import WorkerSettings
 
 
@@ -47,8 +46,8 @@ def test_every_task_has_a_stable_name_and_a_queue() -> None:
     ours = {name for name in app.tasks if name.startswith("orthograph.")}
     assert ours == set(ROUTES)
     assert {ROUTES[n]["queue"] for n in (INGEST_VECTOR, INGEST_IMAGERY)} == {"cpu"}
-    assert ROUTES[names.INFER_TILE]["queue"] == "gpu"
-    assert ROUTES[names.NOTIFY_WEBHOOK]["queue"] == "io"
+    assert ROUTES[INFER_TILE]["queue"] == "gpu"
+    assert ROUTES[NOTIFY_WEBHOOK]["queue"] == "io"
 
 
 def test_retry_delay_doubles_with_jitter_up_to_the_cap() -> None:

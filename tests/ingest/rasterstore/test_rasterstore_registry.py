@@ -13,6 +13,7 @@ from graphdb.client import GraphClient
 from graphdb.errors import InvalidRecord, StateNotFound
 from graphdb.rasters import RasterRecord, RasterRegistry
 from graphdb.repository import Neo4jGraph
+from graphdb.schema import apply_schema
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
 
@@ -33,7 +34,7 @@ def test_one_image_used_by_two_states_is_one_node(
     client: GraphClient, record: RasterRecord
 ) -> None:
     graph, registry = Neo4jGraph(client), RasterRegistry(client)
-    registry.ensure_schema()
+    apply_schema(client)
     for name in ("first", "second"):
         begin(graph, name, record)
         registry.register(name, [record])
