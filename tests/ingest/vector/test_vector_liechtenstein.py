@@ -15,42 +15,10 @@ import shapely
 from ingest.ontology import get_predicate, get_scale
 from ingest.vector.pipeline import VectorIngest, build_scene_graph
 
-WATERWAYS = ["river", "stream", "canal", "ditch", "drain"]
-
 
 @pytest.fixture(scope="module")
 def ingest(liechtenstein: Path) -> VectorIngest:
     return build_scene_graph(liechtenstein)
-
-
-@pytest.fixture(scope="module")
-def gdal_ways(liechtenstein: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Bridge ways and waterway ways read by GDAL (not pyrosm), in a metric CRS, keyed as OSM
-    ``way/<id>``, each at least as large as 1:2,000 draws (so tiny pieces drop as they should)."""
-    lines = pyogrio.read_dataframe(liechtenstein, layer="lines")
-    areas = pyogrio.read_dataframe(liechtenstein, layer="multipolygons")
-    for frame in (lines, areas):
-        for key in ("bridge", "tunnel"):
-            frame[key] = frame["other_tags"].str.extract(rf'"{key}"=>"([^"]*)"')[0]
-    lines["key"] = "way/" + lines["osm_id"].astype(str)
-    areas["key"] = "way/" + areas["osm_way_id"].astype(str)
-    crs = lines.estimate_utm_crs()
-    lines, areas = lines.to_crs(crs), areas.to_crs(crs)
-    scale = get_scale(2000)
-
-    def is_bridge(frame: gpd.GeoDataFrame) -> pd.Series:
-        return frame["bridge"].notna() & (frame["bridge"] != "no") & frame["tunnel"].isna()
-
-    bridges = pd.concat(
-        [
-            lines[is_bridge(lines) & (lines.length >= scale.min_length_m)],
-            areas[
-                is_bridge(areas) & areas["osm_way_id"].notna() & (areas.area >= scale.min_area_m2)
-            ],
-        ]
-    )
-    water = lines[lines["waterway"].isin(WATERWAYS) & (lines.length >= scale.min_length_m)]
-    return bridges, water
 
 
 def _triplets(ingest: VectorIngest, predicate: str) -> set[tuple[str, str]]:
