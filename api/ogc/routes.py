@@ -7,15 +7,12 @@ using the same error table as GraphQL; with ``require_api_key`` every request ne
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from functools import wraps
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from api.auth import key_from, key_name, missing_key_message
-from api.errors import ErrorCode, NotFound, Unauthenticated, code_of
+from api.errors import NotFound
+from api.http.endpoint import http_endpoint
 from api.ogc.collections import (
     GEOJSON,
     JSON,
@@ -35,38 +32,9 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-HTTP_STATUS = {
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.BAD_USER_INPUT: 400,
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.SERVICE_UNAVAILABLE: 503,
-}
 
-Handler = Callable[[Request], Awaitable[JSONResponse]]
-
-
-def _endpoint(handler: Handler) -> Handler:
-    """Check the key when required, and answer errors as OGC exception documents."""
-
-    @wraps(handler)
-    async def run(request: Request) -> JSONResponse:
-        services: Services = request.app.state.services
-        settings = services.settings
-        try:
-            if settings.require_api_key and key_name(key_from(request.headers), settings) is None:
-                raise Unauthenticated(missing_key_message(settings))
-            check_format(request.query_params)
-            return await handler(request)
-        except Exception as exc:
-            code = code_of(exc)
-            if code is None:
-                raise
-            return JSONResponse(
-                {"code": code.value, "description": str(exc)},
-                status_code=HTTP_STATUS.get(code, 500),
-            )
-
-    return run
+_endpoint = http_endpoint(lambda request: check_format(request.query_params))
+"""Key check and JSON error answers for every route of this module."""
 
 
 def _base(request: Request) -> str:

@@ -13,16 +13,14 @@ come back as ``{"code", "description"}`` with the matching HTTP status.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from functools import wraps
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from api.auth import key_from, key_name, missing_key_message
-from api.errors import ErrorCode, InvalidInput, NotFound, Unauthenticated, code_of
+from api.errors import InvalidInput, NotFound
+from api.http.endpoint import http_endpoint
 from api.services import Services, blocking
 from api.tiles.render import TileCatalog, TileSource, describe, render_tile
 from graphdb.rasters import RasterRecord, RasterRegistry
@@ -32,36 +30,9 @@ MAX_ZOOM = 24
 
 CACHE_CONTROL = "public, max-age=86400"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-HTTP_STATUS = {
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.BAD_USER_INPUT: 400,
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.SERVICE_UNAVAILABLE: 503,
-}
 
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def _endpoint(handler: Handler) -> Handler:
-    """Check the key when required, and answer known errors as ``{"code", "description"}``."""
-
-    @wraps(handler)
-    async def run(request: Request) -> Response:
-        settings = _services(request).settings
-        try:
-            if settings.require_api_key and key_name(key_from(request.headers), settings) is None:
-                raise Unauthenticated(missing_key_message(settings))
-            return await handler(request)
-        except Exception as exc:
-            code = code_of(exc)
-            if code is None:
-                raise
-            return JSONResponse(
-                {"code": code.value, "description": str(exc)},
-                status_code=HTTP_STATUS.get(code, 500),
-            )
-
-    return run
+_endpoint = http_endpoint()
+"""Key check and JSON error answers for every route of this module."""
 
 
 def _services(request: Request) -> Services:
