@@ -13,6 +13,7 @@ from cli.query import app as query_app
 from cli.render import render
 from cli.serve import serve
 from cli.stack import app as stack_app
+from cli.train import train
 from cli.worker import worker
 
 app = typer.Typer(
@@ -30,3 +31,4 @@ app.command("worker")(worker)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(dataset_app, name="dataset")
 app.command("evaluate")(evaluate)
+app.command("train")(train)

@@ -31,14 +31,18 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ingest.ontology import CLASS_IDS, PREDICATE_IDS, get_predicate
+from ingest.imagery.segmenter import TileSegmentation, TileTriplet
+from ingest.ontology import CLASS_IDS, PREDICATE_IDS, classes_at, get_predicate
 from ingest.vectorise import TileMask
 from model.checkpoint import default_network, load_checkpoint, network_from_dino
-from model.errors import InvalidImage
+from model.errors import CheckpointError, InvalidImage
 from model.network import MSGGNet, SceneGraphOutput
 
 if TYPE_CHECKING:
-    from ingest.raster import TileWindow
+    from ingest.raster import RasterPixels, TileWindow
+
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parent / "weights" / "default.pt"
+"""The shipped model (MODEL_CARD.md): trained on the Dubai masks, 2000-scale classes only."""
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -251,3 +255,60 @@ class Segmenter:
             RelationTriplet(subject=s, predicate=p, object=o, score=score)
             for (s, p, o), score in ranked
         )
+
+
+class ImagerySegmenter:
+    """``ingest.imagery.segmenter.Segmenter`` on top of :class:`Segmenter` (imagery ingest).
+
+    Each call runs ``Segmenter.predict`` on the tiles' RGB and validity masks. The network
+    labels regions without knowing the map scale, so masks of classes not drawn at ``scale``
+    (``ingest.ontology.classes_at``) are dropped here, with the triplets that touch them; the
+    remaining triplets are re-indexed onto the kept masks.
+    """
+
+    name = "msgg-ai"
+
+    def __init__(self, segmenter: Segmenter, *, random_init: bool) -> None:
+        self.segmenter = segmenter
+        self._random_init = random_init
+
+    @property
+    def random_init(self) -> bool:
+        """True when the weights were never trained (their output is noise)."""
+        return self._random_init
+
+    def segment(self, tiles: Sequence[RasterPixels], scale: int) -> list[TileSegmentation]:
+        """One ``TileSegmentation`` per tile, with only classes drawn at ``scale``."""
+        drawn = set(classes_at(scale))
+        predictions = self.segmenter.predict([t.rgb for t in tiles], [t.valid for t in tiles])
+        return [_at_scale(prediction, drawn) for prediction in predictions]
+
+
+def _at_scale(prediction: TilePrediction, drawn: set[str]) -> TileSegmentation:
+    kept = [n for n, mask in enumerate(prediction.masks) if mask.class_id in drawn]
+    index = {old: new for new, old in enumerate(kept)}
+    return TileSegmentation(
+        masks=tuple(prediction.masks[n] for n in kept),
+        triplets=tuple(
+            TileTriplet(index[t.subject], t.predicate, index[t.object], t.score)
+            for t in prediction.triplets
+            if t.subject in index and t.object in index
+        ),
+    )
+
+
+def load_segmenter(
+    checkpoint: str | Path | None = None, *, device: str = "auto"
+) -> ImagerySegmenter:
+    """The imagery-ingest segmenter of ``checkpoint``, or of the shipped default model.
+
+    Raises ``CheckpointError`` when the shipped weights are missing (an install without the
+    package data): retrain them with ``scripts/retrain-default.sh`` or pass a checkpoint.
+    """
+    path = DEFAULT_CHECKPOINT if checkpoint is None else Path(checkpoint)
+    if checkpoint is None and not path.is_file():
+        raise CheckpointError(
+            f"the shipped default model {path} is missing; reinstall orthograph with its "
+            "package data, retrain it with scripts/retrain-default.sh, or pass --model CKPT"
+        )
+    return ImagerySegmenter(Segmenter.from_checkpoint(path, device=device), random_init=False)
