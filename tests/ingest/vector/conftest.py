@@ -5,14 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
-import pyogrio
 import pytest
 
-from ingest.ontology import get_scale
-
-WATERWAYS = ["river", "stream", "canal", "ditch", "drain"]
-"""OSM waterway values the ontology draws as river or stream."""
+from tests.ingest.vector.osm_reference import bridges_and_waterways
 
 SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
@@ -36,29 +31,5 @@ def liechtenstein(shared_data: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def gdal_ways(liechtenstein: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Bridge ways and waterway ways read by GDAL (not pyrosm), in a metric CRS, keyed as OSM
-    ``way/<id>``, each at least as large as 1:2,000 draws (so tiny pieces drop as they should)."""
-    lines = pyogrio.read_dataframe(liechtenstein, layer="lines")
-    areas = pyogrio.read_dataframe(liechtenstein, layer="multipolygons")
-    for frame in (lines, areas):
-        for key in ("bridge", "tunnel"):
-            frame[key] = frame["other_tags"].str.extract(rf'"{key}"=>"([^"]*)"')[0]
-    lines["key"] = "way/" + lines["osm_id"].astype(str)
-    areas["key"] = "way/" + areas["osm_way_id"].astype(str)
-    crs = lines.estimate_utm_crs()
-    lines, areas = lines.to_crs(crs), areas.to_crs(crs)
-    scale = get_scale(2000)
-
-    def is_bridge(frame: gpd.GeoDataFrame) -> pd.Series:
-        return frame["bridge"].notna() & (frame["bridge"] != "no") & frame["tunnel"].isna()
-
-    bridges = pd.concat(
-        [
-            lines[is_bridge(lines) & (lines.length >= scale.min_length_m)],
-            areas[
-                is_bridge(areas) & areas["osm_way_id"].notna() & (areas.area >= scale.min_area_m2)
-            ],
-        ]
-    )
-    water = lines[lines["waterway"].isin(WATERWAYS) & (lines.length >= scale.min_length_m)]
-    return bridges, water
+    """:func:`bridges_and_waterways` of the Liechtenstein extract."""
+    return bridges_and_waterways(liechtenstein)
