@@ -1,7 +1,7 @@
 """GraphQL over HTTP against the same Cypher through the driver, and a loopback load run.
 
 Run: ``python -m bench.api [--quick] [--stop]``. Uses the bench stack and the cached synthetic
-state of ``bench.graph_query`` (100k objects; built there when missing, which takes minutes).
+state of ``bench.graph_query`` (1M objects, 100k with --quick; built when missing: minutes).
 The API runs as its own uvicorn process on loopback, so client and server do not share a GIL.
 
 Two queries, each timed through HTTP and directly through ``graphdb`` (the Cypher the resolvers
@@ -144,11 +144,11 @@ def load_run(
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
     samples, warmup = (60, 10) if args.quick else (200, 20)
-    clients, requests, cap_s = (8, 160, 60.0) if args.quick else (16, 1_000, 300.0)
+    clients, requests, cap_s = (8, 160, 60.0) if args.quick else (50, 5_000, 60.0)
     bench_settings()
     rng = np.random.default_rng(11)
     with bench_graph(stop=args.stop) as graph:
-        state, side, bridges = ensure_state(graph, 100_000)
+        state, side, bridges = ensure_state(graph, 100_000 if args.quick else 1_000_000)
         name, span = state.name, side * BLOCK_DEG
         window = min(span, span * math.sqrt(800 / bridges))
         corners = rng.uniform(0, span - window, size=(warmup + samples, 2)) + ORIGIN
