@@ -73,11 +73,15 @@ def check_mask(
             if isinstance(mask, np.ndarray)
             else type(mask).__name__
         )
-        raise error(f"{what} must be a 2-D boolean numpy array, got {described}; "
-                    "convert it with np.asarray(mask, dtype=bool)")
+        raise error(
+            f"{what} must be a 2-D boolean numpy array, got {described}; "
+            "convert it with np.asarray(mask, dtype=bool)"
+        )
     if shape is not None and mask.shape != shape:
-        raise error(f"{what} has shape {mask.shape} but the image is {shape}; "
-                    "rasterise every mask on the image grid")
+        raise error(
+            f"{what} has shape {mask.shape} but the image is {shape}; "
+            "rasterise every mask on the image grid"
+        )
     if not allow_empty and not mask.any():
         raise error(f"{what} covers no pixel; drop objects whose mask rasterises to nothing")
 
@@ -87,8 +91,10 @@ def check_index(value: object, n_objects: int, what: str, error: type[ModelError
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise error(f"{what} must be an int object index, got {value!r}")
     if not 0 <= int(value) < n_objects:
-        raise error(f"{what} = {value} is out of range: there are {n_objects} objects "
-                    f"(valid indices 0..{n_objects - 1})")
+        raise error(
+            f"{what} = {value} is out of range: there are {n_objects} objects "
+            f"(valid indices 0..{n_objects - 1})"
+        )
 
 
 def check_triplets(
@@ -109,8 +115,10 @@ def check_triplets(
         check_index(triplet.object, n_objects, f"{label}.object", error)
         check_id(triplet.predicate, f"{label}.predicate", error)
         if triplet.subject == triplet.object:
-            raise error(f"{label} relates object {triplet.subject} to itself; "
-                        "a triplet needs two different objects")
+            raise error(
+                f"{label} relates object {triplet.subject} to itself; "
+                "a triplet needs two different objects"
+            )
         key = (int(triplet.subject), triplet.predicate, int(triplet.object))
         if key in seen:
             raise error(f"{label} repeats triplet {key}; list each triplet once")

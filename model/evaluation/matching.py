@@ -58,7 +58,7 @@ def equal_rows(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndar
         return empty, empty
     _, codes = np.unique(np.concatenate((left, right)), axis=0, return_inverse=True)
     codes = codes.ravel()
-    left_codes, right_codes = codes[: left.shape[0]], codes[left.shape[0]:]
+    left_codes, right_codes = codes[: left.shape[0]], codes[left.shape[0] :]
     order = np.argsort(right_codes, kind="stable")
     sorted_codes = right_codes[order]
     low = np.searchsorted(sorted_codes, left_codes, side="left")

@@ -109,7 +109,10 @@ def class_counts(
     ground_truth = np.bincount(truth_codes, minlength=len(names))
     return {
         name: ClassCounts(
-            int(intersection[c]), int(union[c]), int(true_positives[c]), int(detected[c]),
+            int(intersection[c]),
+            int(union[c]),
+            int(true_positives[c]),
+            int(detected[c]),
             int(ground_truth[c]),
         )
         for c, name in enumerate(names)

@@ -86,11 +86,13 @@ def mean_recall(records: Sequence[Record], k: int) -> float | None:
 
 def zero_shot_recall(records: Sequence[Record], k: int) -> float | None:
     """zR@K over images with at least one zero-shot triplet; ``None`` without a training set."""
-    return _mean([
-        float(np.mean(hits[truth.zero_shot] < k))
-        for truth, hits in records
-        if truth.zero_shot is not None and truth.zero_shot.any()
-    ])
+    return _mean(
+        [
+            float(np.mean(hits[truth.zero_shot] < k))
+            for truth, hits in records
+            if truth.zero_shot is not None and truth.zero_shot.any()
+        ]
+    )
 
 
 def pair_recall(records: Sequence[Record], k: int) -> float | None:

@@ -82,8 +82,11 @@ def _rankings(
     """Graph-constrained and unconstrained rankings, both cut at ``RANKING_LIMIT``."""
     coded = _coded(triplets, codebook)
     scores = ranking_scores(
-        coded.subjects, coded.objects, np.array([t.score for t in triplets], dtype=np.float64),
-        object_scores, scoring,
+        coded.subjects,
+        coded.objects,
+        np.array([t.score for t in triplets], dtype=np.float64),
+        object_scores,
+        scoring,
     )
     return (
         coded.take(graph_constrained_order(coded.subjects, coded.objects, scores, RANKING_LIMIT)),
@@ -101,15 +104,18 @@ def _hits(
 def _relation_truth(truth: GroundTruth, train: TrainTriplets | None) -> RelationTruth:
     classes = [obj.class_id for obj in truth.objects]
     _, pairs = np.unique(
-        np.array([(t.subject, t.object) for t in truth.triplets], dtype=np.int64), axis=0,
+        np.array([(t.subject, t.object) for t in truth.triplets], dtype=np.int64),
+        axis=0,
         return_inverse=True,
     )
     zero_shot = None
     if train is not None:
-        zero_shot = np.array([
-            (classes[t.subject], t.predicate, classes[t.object]) not in train
-            for t in truth.triplets
-        ])
+        zero_shot = np.array(
+            [
+                (classes[t.subject], t.predicate, classes[t.object]) not in train
+                for t in truth.triplets
+            ]
+        )
     return RelationTruth(
         predicates=np.array([t.predicate for t in truth.triplets], dtype=str),
         pairs=pairs.ravel(),
@@ -127,16 +133,24 @@ def score_sample(sample: EvaluationSample, train: TrainTriplets | None) -> Sampl
     tasks: dict[str, RankingHits] = {}
     if has_relations and sample.predcls is not None:
         tasks["predcls"] = _hits(
-            _rankings(sample.predcls.triplets, codebook, np.ones(len(truth.objects)),
-                      TripletScoring.PREDICATE),
+            _rankings(
+                sample.predcls.triplets,
+                codebook,
+                np.ones(len(truth.objects)),
+                TripletScoring.PREDICATE,
+            ),
             lambda ranked: predcls_hits(ranked, coded_truth),
         )
     if has_relations and sample.sgcls is not None:
         labels = sample.sgcls.labels
         label_right = codebook.encode(label.class_id for label in labels) == truth_classes
         tasks["sgcls"] = _hits(
-            _rankings(sample.sgcls.triplets, codebook,
-                      np.array([label.score for label in labels]), sample.sgcls.scoring),
+            _rankings(
+                sample.sgcls.triplets,
+                codebook,
+                np.array([label.score for label in labels]),
+                sample.sgcls.scoring,
+            ),
             lambda ranked: sgcls_hits(ranked, coded_truth, label_right),
         )
     detection_counts = None
@@ -148,23 +162,36 @@ def score_sample(sample: EvaluationSample, train: TrainTriplets | None) -> Sampl
         detected_scores = np.array([obj.score for obj in detection.objects], dtype=np.float64)
         iou = iou_matrix(detected_rows, truth_rows)
         proposal_iou = (
-            iou if detection.proposals is None
+            iou
+            if detection.proposals is None
             else iou_matrix(mask_rows(detection.proposals, truth.shape), truth_rows)
         )
         detection_counts = DetectionCounts(
             classes=class_counts(
-                truth_rows, [obj.class_id for obj in truth.objects], detected_rows,
-                [obj.class_id for obj in detection.objects], detected_scores, iou,
+                truth_rows,
+                [obj.class_id for obj in truth.objects],
+                detected_rows,
+                [obj.class_id for obj in detection.objects],
+                detected_scores,
+                iou,
             ),
             proposal_hits=proposal_hits(proposal_iou),
             ground_truth_objects=len(truth.objects),
         )
         if has_relations:
             rankings = _rankings(detection.triplets, codebook, detected_scores, detection.scoring)
-            tasks["sgdet"] = _hits(rankings, lambda ranked: sgdet_hits(
-                ranked, detected_classes, coded_truth, truth_classes, iou))
-            tasks["phrdet"] = _hits(rankings, lambda ranked: phrdet_hits(
-                ranked, detected_classes, detected_rows, coded_truth, truth_classes, truth_rows))
+            tasks["sgdet"] = _hits(
+                rankings,
+                lambda ranked: sgdet_hits(
+                    ranked, detected_classes, coded_truth, truth_classes, iou
+                ),
+            )
+            tasks["phrdet"] = _hits(
+                rankings,
+                lambda ranked: phrdet_hits(
+                    ranked, detected_classes, detected_rows, coded_truth, truth_classes, truth_rows
+                ),
+            )
     return SampleScores(
         scale=int(sample.scale),
         truth=_relation_truth(truth, train) if has_relations else None,

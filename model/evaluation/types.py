@@ -89,14 +89,22 @@ class GroundTruth:
         for n, obj in enumerate(self.objects):
             check_id(obj.id, f"ground-truth object {n} id", InvalidGroundTruth)
             check_id(obj.class_id, f"ground-truth object {obj.id!r} class_id", InvalidGroundTruth)
-            check_mask(obj.mask, self.shape, f"ground-truth object {obj.id!r} mask",
-                       InvalidGroundTruth, allow_empty=False)
+            check_mask(
+                obj.mask,
+                self.shape,
+                f"ground-truth object {obj.id!r} mask",
+                InvalidGroundTruth,
+                allow_empty=False,
+            )
             if obj.id in ids:
-                raise InvalidGroundTruth(f"ground-truth object id {obj.id!r} is used twice; "
-                                         "ids must be unique within an image")
+                raise InvalidGroundTruth(
+                    f"ground-truth object id {obj.id!r} is used twice; "
+                    "ids must be unique within an image"
+                )
             ids.add(obj.id)
-        check_triplets(self.triplets, len(self.objects), "ground-truth triplets",
-                       InvalidGroundTruth)
+        check_triplets(
+            self.triplets, len(self.objects), "ground-truth triplets", InvalidGroundTruth
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -163,14 +171,14 @@ class SGDetPrediction:
         for n, obj in enumerate(self.objects):
             check_id(obj.class_id, f"SGDet object {n} class_id", InvalidPredictions)
             check_score(obj.score, f"SGDet object {n} score", InvalidPredictions)
-            check_mask(obj.mask, None, f"SGDet object {n} mask", InvalidPredictions,
-                       allow_empty=True)
+            check_mask(
+                obj.mask, None, f"SGDet object {n} mask", InvalidPredictions, allow_empty=True
+            )
         for n, triplet in enumerate(self.triplets):
             check_score(triplet.score, f"SGDet triplet {n} score", InvalidPredictions)
         check_triplets(self.triplets, len(self.objects), "SGDet triplets", InvalidPredictions)
         for n, proposal in enumerate(self.proposals or ()):
-            check_mask(proposal, None, f"SGDet proposal {n}", InvalidPredictions,
-                       allow_empty=True)
+            check_mask(proposal, None, f"SGDet proposal {n}", InvalidPredictions, allow_empty=True)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -191,25 +199,39 @@ class EvaluationSample:
     def __post_init__(self) -> None:
         check_id(self.image_id, "image_id", InvalidGroundTruth)
         if isinstance(self.scale, bool) or not isinstance(self.scale, Integral) or self.scale <= 0:
-            raise InvalidGroundTruth(f"scale must be a positive int denominator such as 2000, "
-                                     f"got {self.scale!r}")
+            raise InvalidGroundTruth(
+                f"scale must be a positive int denominator such as 2000, got {self.scale!r}"
+            )
         truth = self.ground_truth
         n_truth = len(truth.objects)
         where = f"image {self.image_id!r} at scale {self.scale}"
         if self.predcls is not None:
-            check_triplets(self.predcls.triplets, n_truth, f"PredCls triplets of {where}",
-                           InvalidPredictions)
+            check_triplets(
+                self.predcls.triplets, n_truth, f"PredCls triplets of {where}", InvalidPredictions
+            )
         if self.sgcls is not None:
             if len(self.sgcls.labels) != n_truth:
                 raise InvalidPredictions(
                     f"SGCls of {where} has {len(self.sgcls.labels)} labels for {n_truth} "
-                    "ground-truth objects; give exactly one label per ground-truth object")
-            check_triplets(self.sgcls.triplets, n_truth, f"SGCls triplets of {where}",
-                           InvalidPredictions)
+                    "ground-truth objects; give exactly one label per ground-truth object"
+                )
+            check_triplets(
+                self.sgcls.triplets, n_truth, f"SGCls triplets of {where}", InvalidPredictions
+            )
         if self.sgdet is not None:
             for n, obj in enumerate(self.sgdet.objects):
-                check_mask(obj.mask, truth.shape, f"SGDet object {n} mask of {where}",
-                           InvalidPredictions, allow_empty=True)
+                check_mask(
+                    obj.mask,
+                    truth.shape,
+                    f"SGDet object {n} mask of {where}",
+                    InvalidPredictions,
+                    allow_empty=True,
+                )
             for n, proposal in enumerate(self.sgdet.proposals or ()):
-                check_mask(proposal, truth.shape, f"SGDet proposal {n} of {where}",
-                           InvalidPredictions, allow_empty=True)
+                check_mask(
+                    proposal,
+                    truth.shape,
+                    f"SGDet proposal {n} of {where}",
+                    InvalidPredictions,
+                    allow_empty=True,
+                )

@@ -19,15 +19,19 @@ def truth(draw):
     """A bridge (4 px, rows 1-2, cols 1-2) passing over a river (4 px, row 3); union 8 px."""
     bridge = draw("....", ".##.", ".##.", "....")
     river = draw("....", "....", "....", "####")
-    return GroundTruth((4, 4), (GroundTruthObject("b", "bridge", bridge),
-                                GroundTruthObject("r", "river", river)),
-                       (Triplet(0, "passing_over", 1),))
+    return GroundTruth(
+        (4, 4),
+        (GroundTruthObject("b", "bridge", bridge), GroundTruthObject("r", "river", river)),
+        (Triplet(0, "passing_over", 1),),
+    )
 
 
 def _overall(truth, bridge_class, bridge_mask, river_mask):
     detection = SGDetPrediction(
-        objects=(PredictedObject(bridge_class, 0.9, bridge_mask),
-                 PredictedObject("river", 0.8, river_mask)),
+        objects=(
+            PredictedObject(bridge_class, 0.9, bridge_mask),
+            PredictedObject("river", 0.8, river_mask),
+        ),
         triplets=(PredictedTriplet(0, "passing_over", 1, 0.7),),
     )
     return evaluate([EvaluationSample("t", 2000, truth, sgdet=detection)])["overall"]
@@ -61,10 +65,15 @@ def test_detections_must_carry_the_true_labels(truth):
 def test_duplicate_detections_recall_a_triplet_once(truth):
     bridge, river = truth.objects[0].mask, truth.objects[1].mask
     detection = SGDetPrediction(
-        objects=(PredictedObject("bridge", 0.9, bridge), PredictedObject("bridge", 0.8, bridge),
-                 PredictedObject("river", 0.8, river)),
-        triplets=(PredictedTriplet(0, "passing_over", 2, 0.7),
-                  PredictedTriplet(1, "passing_over", 2, 0.7)),
+        objects=(
+            PredictedObject("bridge", 0.9, bridge),
+            PredictedObject("bridge", 0.8, bridge),
+            PredictedObject("river", 0.8, river),
+        ),
+        triplets=(
+            PredictedTriplet(0, "passing_over", 2, 0.7),
+            PredictedTriplet(1, "passing_over", 2, 0.7),
+        ),
     )
     block = evaluate([EvaluationSample("t", 2000, truth, sgdet=detection)])["overall"]["sgdet"]
     assert block["R@20"] == 1.0  # 1 of 1 ground-truth triplet, not 2

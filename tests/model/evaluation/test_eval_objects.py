@@ -15,11 +15,15 @@ from model.evaluation import (
 @pytest.fixture
 def truth(draw):
     """Buildings A (rows 0-1, cols 0-1) and B (rows 0-1, cols 2-3), a road on row 3; 4 px each."""
-    return GroundTruth((4, 4), (
-        GroundTruthObject("A", "building", draw("##..", "##..", "....", "....")),
-        GroundTruthObject("B", "building", draw("..##", "..##", "....", "....")),
-        GroundTruthObject("R", "road", draw("....", "....", "....", "####")),
-    ), ())
+    return GroundTruth(
+        (4, 4),
+        (
+            GroundTruthObject("A", "building", draw("##..", "##..", "....", "....")),
+            GroundTruthObject("B", "building", draw("..##", "..##", "....", "....")),
+            GroundTruthObject("R", "road", draw("....", "....", "....", "####")),
+        ),
+        (),
+    )
 
 
 @pytest.fixture
@@ -35,7 +39,8 @@ def detections(draw):
 
 def test_per_class_iou_precision_recall_f1(truth, detections):
     overall = evaluate([EvaluationSample("t", 2000, truth, sgdet=SGDetPrediction(detections, ()))])[
-        "overall"]
+        "overall"
+    ]
     objects = overall["objects"]
     assert set(objects) == {"building", "road", "bridge"}
     # greedy by score: 0.9 takes A (IoU 1); 0.8 takes B (IoU 2/4 = 0.5); 0.7 overlaps only A
@@ -60,7 +65,8 @@ def test_proposal_recall_is_class_agnostic(truth, detections, draw):
     assert evaluate([sample])["overall"]["proposal_recall"] == pytest.approx(2 / 3)
     proposals = (draw("....", "....", "....", "###."),)  # 3 of the road's 4 px: IoU 3/4
     with_proposals = EvaluationSample(
-        "t", 2000, truth, sgdet=SGDetPrediction(detections, (), proposals=proposals))
+        "t", 2000, truth, sgdet=SGDetPrediction(detections, (), proposals=proposals)
+    )
     assert evaluate([with_proposals])["overall"]["proposal_recall"] == pytest.approx(1 / 3)
 
 

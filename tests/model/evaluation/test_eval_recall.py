@@ -16,8 +16,9 @@ INF = np.inf
 
 
 def _truth(predicates, pairs, zero_shot=None):
-    return RelationTruth(np.array(predicates), np.array(pairs),
-                         None if zero_shot is None else np.array(zero_shot))
+    return RelationTruth(
+        np.array(predicates), np.array(pairs), None if zero_shot is None else np.array(zero_shot)
+    )
 
 
 def test_recall_at_k_compares_first_hit_ranks():

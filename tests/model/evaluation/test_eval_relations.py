@@ -18,7 +18,9 @@ SHAPE = (4, 4)
 
 def _predcls(image_id, objects, truth, predicted):
     return EvaluationSample(
-        image_id, 2000, GroundTruth(SHAPE, objects, tuple(truth)),
+        image_id,
+        2000,
+        GroundTruth(SHAPE, objects, tuple(truth)),
         predcls=PredClsPrediction(tuple(predicted)),
     )
 
@@ -26,8 +28,9 @@ def _predcls(image_id, objects, truth, predicted):
 def test_recall_at_k_cuts_the_ranking(pixel_objects):
     objects = pixel_objects(*["building"] * 7)
     truth = [Triplet(0, "adjacent_to", 1), Triplet(2, "nearby", 3)]
-    others = [(s, o) for s in range(7) for o in range(7)
-              if s != o and (s, o) not in {(0, 1), (2, 3)}]  # 7 * 6 - 2 = 40 pairs
+    others = [
+        (s, o) for s in range(7) for o in range(7) if s != o and (s, o) not in {(0, 1), (2, 3)}
+    ]  # 7 * 6 - 2 = 40 pairs
     ranking = [(s, "distant", o) for s, o in others]
     ranking.insert(10, (0, "adjacent_to", 1))  # rank index 10: inside the top 20
     ranking.insert(30, (2, "nearby", 3))  # rank index 30: outside the top 20, inside the top 50
@@ -70,14 +73,20 @@ def test_no_graph_constraint_can_also_push_a_triplet_out_of_the_top_k(pixel_obje
 
 def test_mean_recall_averages_over_images_then_predicates(pixel_objects):
     image_a = _predcls(
-        "a", pixel_objects(*["building"] * 4),
+        "a",
+        pixel_objects(*["building"] * 4),
         [Triplet(0, "adjacent_to", 1), Triplet(2, "adjacent_to", 3), Triplet(0, "nearby", 2)],
-        [PredictedTriplet(0, "adjacent_to", 1, 0.9), PredictedTriplet(0, "nearby", 2, 0.8),
-         PredictedTriplet(2, "nearby", 3, 0.7)],  # the last one is wrong
+        [
+            PredictedTriplet(0, "adjacent_to", 1, 0.9),
+            PredictedTriplet(0, "nearby", 2, 0.8),
+            PredictedTriplet(2, "nearby", 3, 0.7),
+        ],  # the last one is wrong
     )
     image_b = _predcls(
-        "b", pixel_objects("building", "building"),
-        [Triplet(0, "adjacent_to", 1)], [PredictedTriplet(0, "adjacent_to", 1, 0.9)],
+        "b",
+        pixel_objects("building", "building"),
+        [Triplet(0, "adjacent_to", 1)],
+        [PredictedTriplet(0, "adjacent_to", 1, 0.9)],
     )
     block = evaluate([image_a, image_b])["overall"]["predcls"]
     # R: image a 2/3, image b 1/1 -> (2/3 + 1) / 2 = 5/6
@@ -90,15 +99,20 @@ def test_mean_recall_averages_over_images_then_predicates(pixel_objects):
 def test_zero_shot_recall_counts_only_unseen_triplets(pixel_objects):
     train = [("bridge", "passing_over", "river")]
     image_1 = _predcls(
-        "1", pixel_objects("bridge", "river", "road"),
-        [Triplet(0, "passing_over", 1),  # seen in training
-         Triplet(0, "connected_to", 2),  # zero-shot: bridge connected_to road
-         Triplet(2, "adjacent_to", 1)],  # zero-shot: road adjacent_to river
+        "1",
+        pixel_objects("bridge", "river", "road"),
+        [
+            Triplet(0, "passing_over", 1),  # seen in training
+            Triplet(0, "connected_to", 2),  # zero-shot: bridge connected_to road
+            Triplet(2, "adjacent_to", 1),
+        ],  # zero-shot: road adjacent_to river
         [PredictedTriplet(0, "passing_over", 1, 0.9), PredictedTriplet(0, "connected_to", 2, 0.8)],
     )
     image_2 = _predcls(  # no zero-shot ground truth: left out of zR
-        "2", pixel_objects("bridge", "river"),
-        [Triplet(0, "passing_over", 1)], [PredictedTriplet(0, "crosses", 1, 0.9)],
+        "2",
+        pixel_objects("bridge", "river"),
+        [Triplet(0, "passing_over", 1)],
+        [PredictedTriplet(0, "crosses", 1, 0.9)],
     )
     block = evaluate([image_1, image_2], train_triplets=train)["overall"]["predcls"]
     assert block["R@50"] == pytest.approx((2 / 3 + 0) / 2)
@@ -109,11 +123,16 @@ def test_zero_shot_recall_counts_only_unseen_triplets(pixel_objects):
 
 def test_images_without_relations_are_skipped(pixel_objects):
     with_relations = _predcls(
-        "a", pixel_objects("bridge", "river"),
-        [Triplet(0, "passing_over", 1)], [PredictedTriplet(0, "passing_over", 1, 0.9)],
+        "a",
+        pixel_objects("bridge", "river"),
+        [Triplet(0, "passing_over", 1)],
+        [PredictedTriplet(0, "passing_over", 1, 0.9)],
     )
     without_relations = _predcls(
-        "b", pixel_objects("bridge", "river"), [], [PredictedTriplet(0, "crosses", 1, 0.9)],
+        "b",
+        pixel_objects("bridge", "river"),
+        [],
+        [PredictedTriplet(0, "crosses", 1, 0.9)],
     )
     report = evaluate([with_relations, without_relations])["overall"]
     assert report["images"] == 2
@@ -123,12 +142,15 @@ def test_images_without_relations_are_skipped(pixel_objects):
 
 def test_sgcls_needs_both_labels_right(pixel_objects):
     objects = pixel_objects("bridge", "river", "road")
-    truth = GroundTruth(SHAPE, objects, (Triplet(0, "passing_over", 1),
-                                         Triplet(0, "connected_to", 2)))
+    truth = GroundTruth(
+        SHAPE, objects, (Triplet(0, "passing_over", 1), Triplet(0, "connected_to", 2))
+    )
     prediction = SGClsPrediction(
         labels=(ObjectLabel("bridge", 0.9), ObjectLabel("river", 0.8), ObjectLabel("railway", 0.7)),
-        triplets=(PredictedTriplet(0, "passing_over", 1, 0.5),
-                  PredictedTriplet(0, "connected_to", 2, 0.5)),
+        triplets=(
+            PredictedTriplet(0, "passing_over", 1, 0.5),
+            PredictedTriplet(0, "connected_to", 2, 0.5),
+        ),
     )
     block = evaluate([EvaluationSample("t", 2000, truth, sgcls=prediction)])["overall"]["sgcls"]
     # object 2 is labelled railway, not road: only (0, passing_over, 1) can match -> 1/2.
@@ -138,11 +160,16 @@ def test_sgcls_needs_both_labels_right(pixel_objects):
 
 def test_star_recall_uses_unique_pairs(pixel_objects):
     objects = pixel_objects("bridge", "river", "road")
-    truth = [Triplet(0, "passing_over", 1), Triplet(0, "crosses", 1),  # two predicates, pair 0->1
-             Triplet(2, "adjacent_to", 1)]  # pair 2->1
-    predicted = [PredictedTriplet(0, "passing_over", 1, 0.9),
-                 PredictedTriplet(0, "crosses", 1, 0.8),  # dropped by the graph constraint
-                 PredictedTriplet(2, "adjacent_to", 1, 0.7)]
+    truth = [
+        Triplet(0, "passing_over", 1),
+        Triplet(0, "crosses", 1),  # two predicates, pair 0->1
+        Triplet(2, "adjacent_to", 1),
+    ]  # pair 2->1
+    predicted = [
+        PredictedTriplet(0, "passing_over", 1, 0.9),
+        PredictedTriplet(0, "crosses", 1, 0.8),  # dropped by the graph constraint
+        PredictedTriplet(2, "adjacent_to", 1, 0.7),
+    ]
     overall = evaluate([_predcls("t", objects, truth, predicted)])["overall"]
     assert overall["predcls"]["R@100"] == pytest.approx(2 / 3)  # 2 of 3 triplets
     star = overall["star"]["predcls"]

@@ -22,12 +22,15 @@ from model.evaluation import (
 
 def _perfect(image_id, scale, truth):
     """Predictions for all three tasks that equal the ground truth, every score 1."""
-    triplets = tuple(PredictedTriplet(t.subject, t.predicate, t.object, 1.0)
-                     for t in truth.triplets)
+    triplets = tuple(
+        PredictedTriplet(t.subject, t.predicate, t.object, 1.0) for t in truth.triplets
+    )
     labels = tuple(ObjectLabel(o.class_id, 1.0) for o in truth.objects)
     detections = tuple(PredictedObject(o.class_id, 1.0, o.mask) for o in truth.objects)
     return EvaluationSample(
-        image_id, scale, truth,
+        image_id,
+        scale,
+        truth,
         predcls=PredClsPrediction(triplets),
         sgcls=SGClsPrediction(labels, triplets),
         sgdet=SGDetPrediction(detections, triplets),
@@ -36,11 +39,15 @@ def _perfect(image_id, scale, truth):
 
 @pytest.fixture
 def truth(draw):
-    return GroundTruth((4, 4), (
-        GroundTruthObject("b", "bridge", draw("....", ".##.", ".##.", "....")),
-        GroundTruthObject("r", "river", draw("....", "....", "....", "####")),
-        GroundTruthObject("d", "road", draw("####", "....", "....", "....")),
-    ), (Triplet(0, "passing_over", 1), Triplet(0, "connected_to", 2)))
+    return GroundTruth(
+        (4, 4),
+        (
+            GroundTruthObject("b", "bridge", draw("....", ".##.", ".##.", "....")),
+            GroundTruthObject("r", "river", draw("....", "....", "....", "####")),
+            GroundTruthObject("d", "road", draw("####", "....", "....", "....")),
+        ),
+        (Triplet(0, "passing_over", 1), Triplet(0, "connected_to", 2)),
+    )
 
 
 def _leaves(tree):
@@ -53,8 +60,9 @@ def _leaves(tree):
 
 def test_predictions_equal_to_the_ground_truth_score_one_everywhere(truth):
     # connected_to is absent from training, so zR is defined (and 1) as well.
-    report = evaluate([_perfect("t", 2000, truth)],
-                      train_triplets=[("bridge", "passing_over", "river")])
+    report = evaluate(
+        [_perfect("t", 2000, truth)], train_triplets=[("bridge", "passing_over", "river")]
+    )
     metrics = [v for v in _leaves(report) if isinstance(v, float)]
     assert len(metrics) > 100
     assert all(v == 1.0 for v in metrics)
@@ -62,19 +70,30 @@ def test_predictions_equal_to_the_ground_truth_score_one_everywhere(truth):
 
 
 def test_layout_is_json_with_blocks_per_scale(truth, pixel_objects):
-    other = GroundTruth((4, 4), pixel_objects("settlement", "river"),
-                        (Triplet(0, "on_bank_of", 1),))
-    missed = EvaluationSample("u", 50000, other,
-                              predcls=PredClsPrediction((PredictedTriplet(0, "nearby", 1, 0.9),)))
+    other = GroundTruth(
+        (4, 4), pixel_objects("settlement", "river"), (Triplet(0, "on_bank_of", 1),)
+    )
+    missed = EvaluationSample(
+        "u", 50000, other, predcls=PredClsPrediction((PredictedTriplet(0, "nearby", 1, 0.9),))
+    )
     report = json.loads(json.dumps(evaluate([_perfect("t", 2000, truth), missed])))
     assert set(report) == {"overall", "per_scale"}
     assert set(report["per_scale"]) == {"2000", "50000"}
     block = report["overall"]
-    assert set(block) == {"images", "predcls", "sgcls", "sgdet", "phrdet", "star", "objects",
-                          "proposal_recall"}
+    assert set(block) == {
+        "images",
+        "predcls",
+        "sgcls",
+        "sgdet",
+        "phrdet",
+        "star",
+        "objects",
+        "proposal_recall",
+    }
     assert {"R@20", "R@50", "R@100", "ngR@50", "mR@50", "mR@100", "zR@50"} <= set(block["predcls"])
     assert {"MR@1000", "MR@1500", "MR@2000", "mMR@1500", "HMR@1500"} <= set(
-        block["star"]["predcls"])
+        block["star"]["predcls"]
+    )
     # overall PredCls averages the two images: (1 + 0) / 2; each scale keeps its own.
     assert block["predcls"]["R@50"] == 0.5
     assert report["per_scale"]["2000"]["predcls"]["R@50"] == 1.0
@@ -105,17 +124,19 @@ def test_hundreds_of_objects_and_a_thousand_triplets():
     for i in range(n):
         mask = np.zeros(shape, dtype=bool)
         row, col = divmod(i, 16)
-        mask[row * side:(row + 1) * side, col * side:(col + 1) * side] = True
+        mask[row * side : (row + 1) * side, col * side : (col + 1) * side] = True
         masks.append(mask)
     objects = tuple(GroundTruthObject(f"b{i}", "building", m) for i, m in enumerate(masks))
     # pairs i -> i + d for d = 1..6 (199 + 198 + ... + 194 = 1179 of them), the first 1000;
     # never a pair and its reverse.
     pairs = [(i, i + d) for d in range(1, 7) for i in range(n - d)][:1000]
     truth = GroundTruth(shape, objects, tuple(Triplet(s, "nearby", o) for s, o in pairs))
-    predicted = tuple(PredictedTriplet(s, "nearby", o, 1.0 - k / 2000)
-                      for k, (s, o) in enumerate(pairs))
-    detection = SGDetPrediction(tuple(PredictedObject("building", 1.0, m) for m in masks),
-                                predicted)
+    predicted = tuple(
+        PredictedTriplet(s, "nearby", o, 1.0 - k / 2000) for k, (s, o) in enumerate(pairs)
+    )
+    detection = SGDetPrediction(
+        tuple(PredictedObject("building", 1.0, m) for m in masks), predicted
+    )
     block = evaluate([EvaluationSample("big", 2000, truth, sgdet=detection)])["overall"]
     # each prediction matches exactly its own triplet: the top 100 find 100 of 1000.
     assert block["sgdet"]["R@100"] == pytest.approx(100 / 1000)

@@ -104,8 +104,10 @@ def test_sgdet_masks_must_be_on_the_image_grid(truth):
 def test_sgdet_triplets_refer_to_detections():
     mask = np.ones(SHAPE, dtype=bool)
     with pytest.raises(InvalidPredictions, match=r"subject = -1 is out of range"):
-        SGDetPrediction((PredictedObject("bridge", 0.9, mask), PredictedObject("river", 0.9, mask)),
-                        (PredictedTriplet(-1, "passing_over", 1, 0.5),))
+        SGDetPrediction(
+            (PredictedObject("bridge", 0.9, mask), PredictedObject("river", 0.9, mask)),
+            (PredictedTriplet(-1, "passing_over", 1, 0.5),),
+        )
 
 
 def test_samples_must_be_unique_per_image_and_scale(truth):
