@@ -1,0 +1,67 @@
+"""``orthograph ingest imagery`` with the shipped default model, end to end into Neo4j.
+
+This checks the plumbing, not the model's quality (see MODEL_CARD.md for that): a real clip gives
+a committed state with objects at every scale the image serves, cross-scale ``part_of`` links,
+and relations whose ``origin`` says where they came from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rasterio
+from neo4j import Driver
+from typer.testing import CliRunner
+
+from cli.main import app
+from graphdb.client import GraphClient
+from graphdb.repository import Neo4jGraph
+from ingest.ontology import applicable_scales
+from tests.ingest.imagery.imagery_files import NB_CLIP
+
+pytest.importorskip("torch")
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "rasters"
+    monkeypatch.setenv("ORTHOGRAPH_RASTER_STORE", str(folder))
+    return folder
+
+
+def test_the_default_model_writes_a_multi_scale_state(
+    graph: Driver, neo4j_database: str, store: Path
+) -> None:
+    if not NB_CLIP.is_file():
+        pytest.skip(f"shared data not found at {NB_CLIP}")
+    with rasterio.open(NB_CLIP) as clip:
+        # the clip's CRS is in metres: its pixel width is its ground sample distance
+        scales = applicable_scales(clip.res[0], clip.width, clip.height)
+    assert len(scales) >= 2
+
+    result = CliRunner().invoke(
+        app, ["ingest", "imagery", str(NB_CLIP), "--state", "nb-model", "--area", "baker"]
+    )
+    assert result.exit_code == 0, result.output
+
+    records, _, _ = graph.execute_query(
+        "MATCH (o:Object) RETURN o.scale AS scale, count(*) AS n", database_=neo4j_database
+    )
+    assert {r["scale"] for r in records} == set(scales)
+    links, _, _ = graph.execute_query(
+        "MATCH (f:Object)-[r:PART_OF {cross_scale: true}]->(c:Object) "
+        "RETURN f.scale AS fine, c.scale AS coarse",
+        database_=neo4j_database,
+    )
+    assert links
+    assert all(r["fine"] < r["coarse"] for r in links)
+    origins, _, _ = graph.execute_query(
+        "MATCH (:Object)-[r]->(:Object) WHERE type(r) <> 'PART_OF' "
+        "RETURN DISTINCT r.origin AS origin",
+        database_=neo4j_database,
+    )
+    assert origins
+    assert {r["origin"] for r in origins} <= {"model", "rules", "both"}
+    state = Neo4jGraph(GraphClient(graph, neo4j_database)).state("nb-model")
+    assert "msgg-ai" in state.source
