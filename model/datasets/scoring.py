@@ -33,9 +33,15 @@ def train_triplets(root: Path, manifest: Manifest) -> set[tuple[str, str, str]] 
     return found
 
 
-def _samples(
-    root: Path, tiles: Sequence[TileEntry], predictor: TilePredictor, batch: int, say: Progress
+def dataset_samples(
+    root: Path,
+    tiles: Sequence[TileEntry],
+    predictor: TilePredictor,
+    batch: int,
+    say: Progress | None = None,
 ) -> Iterator[EvaluationSample]:
+    """The evaluator's samples of ``tiles``: ``predictor`` runs ``batch`` tiles at a time and
+    each answer is paired with its tile's ground truth (read lazily, a batch at a time)."""
     for start in range(0, len(tiles), batch):
         chunk = [
             DatasetTile(entry, read_image(root, entry), read_labels(root, entry))
@@ -50,7 +56,8 @@ def _samples(
                 sgcls=predicted.sgcls,
                 sgdet=predicted.sgdet,
             )
-        say(f"predicted {min(start + batch, len(tiles))}/{len(tiles)} tiles")
+        if say is not None:
+            say(f"predicted {min(start + batch, len(tiles))}/{len(tiles)} tiles")
 
 
 def evaluate_dataset(
@@ -78,7 +85,7 @@ def evaluate_dataset(
             f"{root} has no tile in split(s) {', '.join(splits)} (tiles per split: {held}); "
             "choose splits that hold tiles."
         )
-    say = progress or (lambda _message: None)
     return evaluate(
-        _samples(root, tiles, predictor, batch, say), train_triplets=train_triplets(root, manifest)
+        dataset_samples(root, tiles, predictor, batch, progress),
+        train_triplets=train_triplets(root, manifest),
     )

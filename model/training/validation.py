@@ -10,7 +10,7 @@ scores the whole held-out split (``model.datasets.scoring.evaluate_dataset``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,9 @@ import numpy as np
 import torch
 
 from model.datasets.manifest import TileEntry
-from model.datasets.predictors import DatasetTile, SegmenterPredictor
-from model.datasets.tilefiles import read_image, read_labels
-from model.evaluation import EvaluationSample, evaluate
+from model.datasets.predictors import SegmenterPredictor
+from model.datasets.scoring import dataset_samples
+from model.evaluation import evaluate
 from model.inference import Segmenter
 from model.network import MSGGNet
 
@@ -30,23 +30,6 @@ def spread(tiles: Sequence[TileEntry], count: int) -> list[TileEntry]:
     if count >= len(tiles):
         return list(tiles)
     return [tiles[int(i)] for i in np.linspace(0, len(tiles) - 1, count).round()]
-
-
-def _samples(
-    root: Path, tiles: Sequence[TileEntry], predictor: SegmenterPredictor, batch: int
-) -> Iterator[EvaluationSample]:
-    for start in range(0, len(tiles), batch):
-        chunk = [
-            DatasetTile(entry, read_image(root, entry), read_labels(root, entry))
-            for entry in tiles[start : start + batch]
-        ]
-        for tile, answer in zip(chunk, predictor.predict(chunk), strict=True):
-            yield EvaluationSample(
-                image_id=tile.entry.id,
-                scale=tile.entry.scale,
-                ground_truth=tile.ground_truth(),
-                sgdet=answer.sgdet,
-            )
 
 
 def validate(
@@ -63,7 +46,9 @@ def validate(
     training mode afterwards."""
     predictor = SegmenterPredictor(Segmenter(network, device=device, batch_size=batch))
     try:
-        return evaluate(_samples(root, tiles, predictor, batch), train_triplets=known_triplets)
+        return evaluate(
+            dataset_samples(root, tiles, predictor, batch), train_triplets=known_triplets
+        )
     finally:
         network.train()
 
