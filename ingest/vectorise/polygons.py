@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from affine import Affine
 from rasterio.features import shapes
 from shapely.geometry import MultiPolygon, Polygon, shape
 
@@ -54,12 +55,20 @@ def vectorise_tile(tile: TileWindow, masks: Sequence[TileMask]) -> list[TilePoly
                 f"a {item.class_id} mask of shape {item.mask.shape} for tile ({tile.row}, "
                 f"{tile.col}) of shape {tile.shape}; masks must be on the tile's grid."
             )
-        if not item.mask.any():
+        rows = np.flatnonzero(item.mask.any(axis=1))
+        if rows.size == 0:
             continue
+        cols = np.flatnonzero(item.mask.any(axis=0))
+        # trace only the mask's bounding box: a tile holds hundreds of small masks
+        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        crop = item.mask[r0:r1, c0:c1]
         parts = [
             shape(geometry)
             for geometry, _ in shapes(
-                item.mask.astype(np.uint8), mask=item.mask, connectivity=4, transform=tile.transform
+                crop.astype(np.uint8),
+                mask=crop,
+                connectivity=4,
+                transform=tile.transform * Affine.translation(int(c0), int(r0)),
             )
         ]
         geometry = parts[0] if len(parts) == 1 else MultiPolygon(parts)
