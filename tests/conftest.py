@@ -6,6 +6,10 @@ pytest never touches a developer's own stack; ``ORTHOGRAPH_HOME``, ``ORTHOGRAPH_
 themselves. The stack starts only when a test asks for one of the fixtures below, and is left
 running at the end so the next run starts in a second; ``scripts/test.sh`` stops it.
 
+Skips: a test steps aside only through ``tests.support.skips`` (logical, or a missing part with
+the fix in its reason); in a strict run (``../shared`` present, as in CI) any other skip fails the
+run, so CI never counts a test that did not run.
+
 Fixtures: ``stack_settings``, ``local_stack``, ``neo4j_driver`` (session), ``neo4j_database``,
 ``graph`` (an emptied database; schema kept), ``redis_client`` (an emptied Redis database).
 """
@@ -23,6 +27,7 @@ from neo4j import Driver, GraphDatabase
 from config.connections import PROJECT_ROOT
 from stack import StackStatus, up
 from stack.settings import StackSettings, get_settings
+from tests.support.skips import NOT_APPLICABLE, is_logical, strict
 
 TEST_STACK = {
     "ORTHOGRAPH_HOME": str(PROJECT_ROOT / ".orthograph" / "test"),
@@ -46,12 +51,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark tests that use the stack ``integration``; skip ``gpu`` tests without CUDA."""
     gpu_items = [item for item in items if item.get_closest_marker("gpu")]
     if gpu_items and not _cuda_available():
-        skip = pytest.mark.skip(reason="needs a CUDA device (torch with CUDA)")
+        skip = pytest.mark.skip(reason=NOT_APPLICABLE + "needs a CUDA device (torch with CUDA)")
         for item in gpu_items:
             item.add_marker(skip)
     for item in items:
         if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
+
+
+_UNEXPLAINED_SKIPS: list[str] = []
+"""``nodeid: reason`` of each skip that is not logical, gathered for the strict run's verdict."""
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember every skip whose reason is not a logical one."""
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if not is_logical(reason):
+            _UNEXPLAINED_SKIPS.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a strict run that skipped a test for anything but a logical reason."""
+    if _UNEXPLAINED_SKIPS and strict() and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which skips made a strict run fail, and how to tell a user's run from a strict one."""
+    if _UNEXPLAINED_SKIPS and strict():
+        terminalreporter.section("skips not allowed in a strict run", sep="=", red=True)
+        for line in _UNEXPLAINED_SKIPS:
+            terminalreporter.line(line)
+        terminalreporter.line(
+            f"{len(_UNEXPLAINED_SKIPS)} test(s) skipped for a missing part while ../shared is "
+            "present (or ORTHOGRAPH_TESTS_STRICT=1): in CI that is a failure."
+        )
 
 
 def _cuda_available() -> bool:

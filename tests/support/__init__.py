@@ -1,0 +1,1 @@
+"""Helpers every test package shares: finding real sample data and skipping honestly."""
