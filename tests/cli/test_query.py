@@ -146,3 +146,78 @@ def test_alerts_refuse_an_unknown_severity(graph: Driver, neo4j_database: str) -
     result = run("alerts", "--state", "vaduz-2024", "--min-severity", "SEVERE")
     assert result.exit_code == 2
     assert "SEVERE" in result.output
+
+
+def _publish_rhine_across_scales(graph: Driver, database: str) -> None:
+    """The Rhine at 1:10,000 made of one 1:2,000 river, which two bridges pass over."""
+    repo = Neo4jGraph(GraphClient(graph, database))
+    line = LineString([(9.52, 47.11), (9.52, 47.19)])
+    coarse = MapObject("rhine@10000", "river", 10000, line, name="Rhein")
+    fine = MapObject("rhine", "river", 2000, line, name="Rhein")
+    bridges = [
+        MapObject(f"b{i}", "bridge", 2000, LineString([(9.51, y), (9.53, y)]), name=name)
+        for i, y, name in ((1, 47.12, "Rheinbrücke"), (2, 47.15, None))
+    ]
+    relations = [
+        Relation("rhine", "part_of", "rhine@10000"),
+        *(Relation(b.key, "passing_over", "rhine") for b in bridges),
+    ]
+    repo.begin_state("vaduz-osm", area="vaduz", as_of=date(2024, 1, 1), coverage=COVERAGE)
+    repo.write("vaduz-osm", [coarse, fine, *bridges], relations)
+    repo.commit("vaduz-osm")
+
+
+def test_hierarchy_drills_down_to_the_bridges_over_the_parts(
+    graph: Driver, neo4j_database: str
+) -> None:
+    _publish_rhine_across_scales(graph, neo4j_database)
+    result = run(
+        "hierarchy", "--state", "vaduz-osm", "--name", "rhein", "--scale", "10000",
+        "--predicate", "passing_under",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        "1:10000  river 'Rhein'  [rhine@10000]",
+        "  consists of 1 object(s) within two steps",
+        "  1:2000   river 'Rhein'  [rhine]",
+        "    -passing_under->  bridge 'Rheinbrücke'  [b1]",
+    ]
+    assert "    -passing_under->  bridge  [b2]" in result.output
+    assert "2 passing_under relation(s)" in result.output
+
+
+def test_hierarchy_walks_up_and_says_when_nothing_matches(
+    graph: Driver, neo4j_database: str
+) -> None:
+    _publish_rhine_across_scales(graph, neo4j_database)
+    up = run(
+        "hierarchy", "--state", "vaduz-osm", "--name", "Rhein", "--class", "river",
+        "--scale", "2000", "--up",
+    )  # fmt: skip
+    assert up.exit_code == 0, up.output
+    assert up.output.splitlines() == [
+        "1:2000   river 'Rhein'  [rhine]",
+        "  part of 1 object(s) within two steps",
+        "  1:10000  river 'Rhein'  [rhine@10000]",
+    ]
+    none = run("hierarchy", "--state", "vaduz-osm", "--name", "Donau")
+    assert none.exit_code == 0, none.output
+    assert "no object named like 'Donau' in vaduz-osm" in none.output
+    missing = run("hierarchy", "--state", "nowhere", "--name", "Rhein")
+    assert missing.exit_code == 3
+
+
+def test_triplets_count_every_object_class_asked_and_put_named_ones_first(
+    graph: Driver, neo4j_database: str
+) -> None:
+    _publish_rhine_across_scales(graph, neo4j_database)
+    result = run(
+        "triplets", "--state", "vaduz-osm", "--subject", "bridge", "--predicate",
+        "passing_over", "--object", "river", "--object", "stream", "--limit", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "  2000  bridge 'Rheinbrücke'  -passing_over->  river 'Rhein'    [b1 -> rhine]",
+        "2 triplet(s) bridge passing_over river|stream in vaduz-osm "
+        "(showing 1, named first: raise --limit for more)",
+    ]
