@@ -16,6 +16,9 @@
   ``hard_time_limit_s`` (code stuck where the soft limit cannot reach it) its process is killed
   and replaced, and the parent records the job FAILED.
 - **Memory**: a pool child above ``max_memory_per_child_kb`` is replaced after its task.
+- **Child start-up**: a pool child loads the model before it reports up; the parent waits
+  ``child_start_timeout_s`` for that (Celery's ``worker_proc_alive_timeout``, 4 s by default,
+  would kill every replacement of a lost child whose model takes longer, for ever).
 
 Configuration is computed from :class:`~workers.settings.WorkerSettings` when Celery first
 needs it, not at import. The model is loaded in each pool child after the fork, and only on
@@ -90,6 +93,7 @@ def celery_config(settings: WorkerSettings) -> dict[str, Any]:
         "task_send_sent_event": True,
         "worker_send_task_events": True,
         "worker_max_memory_per_child": settings.max_memory_per_child_kb,
+        "worker_proc_alive_timeout": settings.child_start_timeout_s,
     }
 
 

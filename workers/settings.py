@@ -53,6 +53,13 @@ class WorkerSettings(Connections):
         "the retry backoff; the default outlasts the default visibility timeout, after which a "
         "tile lost with its worker is back).",
     )
+    child_start_timeout_s: float = Field(
+        default=180.0,
+        gt=0,
+        description="How long a new pool child may take to start, loading the model included "
+        "(Celery's default, 4 s, is shorter than a model load: replacements of a lost child "
+        "were killed in a loop).",
+    )
     max_memory_per_child_kb: int = Field(
         default=8_000_000, gt=0, description="A pool child above this RSS is replaced."
     )
