@@ -1,5 +1,5 @@
 """Real OpenStreetMap data end to end: a corner of Vaduz (the Rhine, its canals and streams and
-the bridges over them) from the shared Liechtenstein extract, through the vector pipeline and
+the bridges over them) from the vendored Liechtenstein extract, through the vector pipeline and
 ``graphdb``, read back through HTTP exactly as the relation engine found it."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from config.connections import PROJECT_ROOT
 from ingest.records import SceneGraph
 from ingest.vector.pipeline import build_scene_graph
 from tests.api.support import Api
+from tests.support.sample_data import sample
 
-EXTRACT = PROJECT_ROOT.parent / "shared" / "data" / "osm" / "liechtenstein.osm.pbf"
+EXTRACT = "osm/liechtenstein.osm.pbf"
+"""The sample path of the extract (vendored under ``data/``)."""
 VADUZ_RHINE = (9.49, 47.125, 9.53, 47.15)
 """WGS84 bbox: the Rhine between Vaduz and Sevelen, the Binnenkanal and streams of Vaduz."""
 
@@ -35,9 +36,9 @@ query($scale: Int!, $object: ObjectClass!, $after: String) {
 """
 
 
-def waterways_and_bridges(path: Path) -> Path:
+def waterways_and_bridges(extract: Path, path: Path) -> Path:
     """The extract's waterways and bridges in the bbox, as GeoJSON with OSM tag columns."""
-    lines = pyogrio.read_dataframe(EXTRACT, layer="lines", bbox=VADUZ_RHINE)
+    lines = pyogrio.read_dataframe(extract, layer="lines", bbox=VADUZ_RHINE)
     rows = []
     for _, line in lines.iterrows():
         other = line["other_tags"] if isinstance(line["other_tags"], str) else ""
@@ -54,9 +55,9 @@ def waterways_and_bridges(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> SceneGraph:
-    if not EXTRACT.is_file():
-        pytest.skip(f"the shared OSM extract is missing ({EXTRACT})")
-    source = waterways_and_bridges(tmp_path_factory.mktemp("osm") / "vaduz.geojson")
+    source = waterways_and_bridges(
+        sample(EXTRACT), tmp_path_factory.mktemp("osm") / "vaduz.geojson"
+    )
     return build_scene_graph(source).graph
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the MSGG-AI network tests: real imagery from ``../shared/data`` and tiny networks.
+"""Fixtures of the MSGG-AI network tests: real New Brunswick imagery (a sample) and tiny networks.
 
 Networks here are a few thousand parameters with random weights: tests check shapes, wiring and
 constructed behaviour, never that random output means anything. Torch imports stay inside the
@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-NEW_BRUNSWICK = DATA / "imagery" / "new-brunswick"
-NB_TILE = NEW_BRUNSWICK / "23322E759967N_clipped_1m_2of2.tif"
-NB_SMALL = NEW_BRUNSWICK / "23322E759967N_clipped_1m_1of2.tif"
-NB_LABELS = NEW_BRUNSWICK / "BakerLake_2017_clipped.gpkg"
+from tests.support.sample_data import sample
+
+NB_TILE = "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif"
+NB_SMALL = "imagery/new-brunswick/23322E759967N_clipped_1m_1of2.tif"
+NB_LABELS = "imagery/new-brunswick/BakerLake_2017_clipped.gpkg"
 HYDRO = 2
 """``Cinqclasses`` code of water (lake, river) in the New Brunswick labels."""
 
@@ -38,14 +38,13 @@ def new_brunswick() -> tuple[np.ndarray, np.ndarray]:
 
     The water mask rasterises the labelled hydro polygons (a lake shore on the right side).
     """
-    if not (NB_TILE.exists() and NB_LABELS.exists()):
-        pytest.skip(f"shared sample data not found at {NEW_BRUNSWICK}")
+    tile, labels_path = sample(NB_TILE), sample(NB_LABELS)
     import geopandas
     import rasterio
     from rasterio.features import rasterize
 
-    labels = geopandas.read_file(NB_LABELS)
-    with rasterio.open(NB_TILE) as dataset:
+    labels = geopandas.read_file(labels_path)
+    with rasterio.open(tile) as dataset:
         rgb = dataset.read()
         water = rasterize(
             [
@@ -63,9 +62,7 @@ def new_brunswick() -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(scope="session")
 def new_brunswick_small() -> Path:
     """Path of the smaller New Brunswick clip (280 x 341 px RGB, 0.5 m, EPSG:2953)."""
-    if not NB_SMALL.exists():
-        pytest.skip(f"shared sample data not found at {NEW_BRUNSWICK}")
-    return NB_SMALL
+    return sample(NB_SMALL)
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 ``world`` publishes (through ``graphdb.publish``, as an ingest does) ``vaduz-2024`` and
 ``vaduz-2025`` (whose diff and alerts the publish records) and ``atlanta-2019`` with its image
-in a raster store. ``viewer_api`` serves the API with an editor key. ``browser`` is Debian's
-headless Chromium driven by Playwright; browser tests are skipped with the reason when it or the
-built MapLibre assets are missing. Each browser test leaves a screenshot in
-``tests/viewer/artifacts/`` (git-ignored).
+in a raster store, all from the vendored samples. ``viewer_api`` serves the API with an editor
+key. ``browser`` is Debian's headless Chromium driven by Playwright, which ``scripts/setup.sh``
+installs with the built MapLibre assets; a missing one is reported with that fix (a failure in a
+strict run). Each browser test leaves a screenshot in ``tests/viewer/artifacts/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -29,15 +29,9 @@ from ingest.rasterstore import RasterStore
 from ingest.records import SceneGraph
 from stack.settings import StackSettings
 from tests.api.support import Api, api_settings, serve_api
-from tests.viewer.scenes import (
-    ATLANTA_IMAGE,
-    ATLANTA_LABELS,
-    EXTRACT,
-    Edits,
-    a_year_later,
-    atlanta,
-    vaduz,
-)
+from tests.support.sample_data import sample
+from tests.support.skips import missing
+from tests.viewer.scenes import ATLANTA_IMAGE, Edits, a_year_later, atlanta, vaduz
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,9 +63,6 @@ class World:
 @pytest.fixture(scope="session")
 def scenes(tmp_path_factory: pytest.TempPathFactory) -> tuple[SceneGraph, SceneGraph, Edits]:
     """Vaduz in 2024 and 2025 (built once per session)."""
-    for path in (EXTRACT, ATLANTA_IMAGE, ATLANTA_LABELS):
-        if not path.is_file():
-            pytest.skip(f"shared sample data missing: {path}")
     old = vaduz(tmp_path_factory.mktemp("osm"))
     new, edits = a_year_later(old)
     return old, new, edits
@@ -88,7 +79,8 @@ def world(
     with neo4j_driver.session(database=stack_settings.neo4j_database) as session:
         session.run(CLEAR_GRAPH).consume()
     old, new, edits = scenes
-    stored = RasterStore(tmp_path_factory.mktemp("rasters")).put(open_raster(str(ATLANTA_IMAGE)))
+    image = open_raster(str(sample(ATLANTA_IMAGE)))
+    stored = RasterStore(tmp_path_factory.mktemp("rasters")).put(image)
     with open_graph(stack_settings) as graph:
         for name, scene, day in (("vaduz-2024", old, 2024), ("vaduz-2025", new, 2025)):
             publish_scene_graph(
@@ -118,13 +110,19 @@ def viewer_api(
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's), or a skip saying what is missing."""
+    """Headless Chromium (Debian's), or the missing part and the command that installs it."""
     if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} not found: apt-get install -y chromium")
-    missing = missing_assets(ViewerSettings())
-    if missing:
-        pytest.skip(f"viewer assets not built ({', '.join(missing)}): run bash viewer/build.sh")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+        missing(f"Chromium ({CHROMIUM})", "run bash scripts/setup.sh (apt-get install chromium)")
+    absent = missing_assets(ViewerSettings())
+    if absent:
+        missing(
+            f"the viewer's MapLibre assets ({', '.join(absent)})",
+            "run bash scripts/setup.sh (it runs bash viewer/build.sh)",
+        )
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("the playwright package", "run bash scripts/setup.sh (it installs .[dev])")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

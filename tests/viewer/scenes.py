@@ -20,15 +20,15 @@ import pyogrio
 from shapely import affinity
 from shapely.geometry import box
 
-from config.connections import PROJECT_ROOT
 from ingest.ontology import OSM_KEYS
 from ingest.records import MapObject, SceneGraph
 from ingest.vector.pipeline import build_scene_graph
+from tests.support.sample_data import sample
 
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-EXTRACT = SHARED_DATA / "osm" / "liechtenstein.osm.pbf"
-ATLANTA_IMAGE = SHARED_DATA / "imagery" / "atlanta-solaris" / "sample_geotiff.tif"
-ATLANTA_LABELS = SHARED_DATA / "imagery" / "atlanta-solaris" / "geotiff_labels.geojson"
+EXTRACT = "osm/liechtenstein.osm.pbf"
+ATLANTA_IMAGE = "imagery/atlanta-solaris/sample_geotiff.tif"
+ATLANTA_LABELS = "imagery/atlanta-solaris/geotiff_labels.geojson"
+"""Sample paths (``tests.support.sample_data.sample`` finds them; all are vendored)."""
 
 VADUZ = (9.510, 47.133, 9.522, 47.142)
 """WGS84 bbox of the Vaduz corner: about 900 m by 1 km."""
@@ -59,7 +59,7 @@ def clip_osm(extract: Path, bbox: tuple[float, float, float, float], out: Path) 
 
 def vaduz(folder: Path) -> SceneGraph:
     """The Vaduz corner at every scale of the ladder."""
-    return build_scene_graph(clip_osm(EXTRACT, VADUZ, folder / "vaduz.geojson")).graph
+    return build_scene_graph(clip_osm(sample(EXTRACT), VADUZ, folder / "vaduz.geojson")).graph
 
 
 @dataclass(frozen=True)
@@ -108,4 +108,4 @@ def a_year_later(scene: SceneGraph) -> tuple[SceneGraph, Edits]:
 
 def atlanta() -> SceneGraph:
     """The 43 labelled buildings of the Atlanta sample (and their blocks)."""
-    return build_scene_graph(ATLANTA_LABELS).graph
+    return build_scene_graph(sample(ATLANTA_LABELS)).graph

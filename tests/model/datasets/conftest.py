@@ -1,4 +1,8 @@
-"""Datasets built once per session from the shared sample data, and a fresh synthetic one."""
+"""Datasets built once per session from the real sample data, and a fresh synthetic one.
+
+The sample files come through fixtures (``nb_images``, ``nb_labels``, ``dubai``) so that a test
+whose data is absent is skipped or failed with the reason, not the whole module at import.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from dataset_fixtures import (
     NB_IMAGES,
     NB_LABELS,
     NB_MAPPING,
-    require,
     synthetic_dataset,
 )
 
@@ -20,6 +23,7 @@ from model.datasets.georeferenced import build_georeferenced
 from model.datasets.manifest import Manifest
 from model.datasets.masks_import import import_masks
 from model.datasets.writer import TileOptions
+from tests.support.sample_data import sample
 
 
 @pytest.fixture(scope="session")
@@ -31,25 +35,46 @@ def nb_mapping(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def nb_dataset(tmp_path_factory: pytest.TempPathFactory, nb_mapping: Path) -> tuple[Path, Manifest]:
+def nb_images() -> tuple[Path, Path]:
+    """The two overlapping 0.5 m New Brunswick clips (EPSG:2953)."""
+    first, second = NB_IMAGES
+    return sample(first), sample(second)
+
+
+@pytest.fixture(scope="session")
+def nb_labels() -> Path:
+    """The New Brunswick GeoPackage of labelled polygons (``Niveau_3`` categories)."""
+    return sample(NB_LABELS)
+
+
+@pytest.fixture(scope="session")
+def nb_dataset(
+    tmp_path_factory: pytest.TempPathFactory,
+    nb_mapping: Path,
+    nb_images: tuple[Path, Path],
+    nb_labels: Path,
+) -> tuple[Path, Manifest]:
     """New Brunswick's two clips and its GeoPackage, 256 px tiles, every scale they serve."""
-    require(NB_LABELS, *NB_IMAGES)
     out = tmp_path_factory.mktemp("nb") / "dataset"
     manifest = build_georeferenced(
-        list(NB_IMAGES), NB_LABELS, out, mapping=nb_mapping, options=TileOptions(tile_size=256)
+        list(nb_images), nb_labels, out, mapping=nb_mapping, options=TileOptions(tile_size=256)
     )
     return out, manifest
 
 
 @pytest.fixture(scope="session")
-def dubai_subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dubai() -> Path:
+    """The Dubai folder (``tile-N/images``, ``tile-N/masks``): research-licensed, shared only."""
+    return sample(DUBAI)
+
+
+@pytest.fixture(scope="session")
+def dubai_subset(tmp_path_factory: pytest.TempPathFactory, dubai: Path) -> Path:
     """A Dubai-layout folder of links to :data:`DUBAI_SUBSET`."""
-    require(DUBAI)
     root = tmp_path_factory.mktemp("dubai-source")
     for area, name in DUBAI_SUBSET.items():
         for folder, suffix in (("images", ".jpg"), ("masks", ".png")):
-            target = DUBAI / area / folder / f"{name}{suffix}"
-            require(target)
+            target = sample(f"{DUBAI}/{area}/{folder}/{name}{suffix}")
             (root / area / folder).mkdir(parents=True)
             (root / area / folder / f"{name}{suffix}").symlink_to(target)
     return root

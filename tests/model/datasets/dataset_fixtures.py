@@ -1,4 +1,4 @@
-"""Inputs for the dataset tests: the real sample data, and a tiny dataset drawn in code.
+"""Inputs for the dataset tests: where the real sample data is, and a tiny dataset drawn in code.
 
 ``synthetic_dataset`` writes a two-tile dataset (no georeference) whose every object and
 triplet is chosen here, so validator tests can break one thing at a time and know what the
@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 from ingest.records import Relation
 from model.datasets.labels import LabelledMask, pack_labels
@@ -20,14 +19,14 @@ from model.datasets.manifest import Manifest, SourceEntry, TileEntry
 from model.datasets.tilefiles import tile_paths
 from model.datasets.writer import DatasetWriter
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-NEW_BRUNSWICK = DATA / "imagery" / "new-brunswick"
-NB_LABELS = NEW_BRUNSWICK / "BakerLake_2017_clipped.gpkg"
+NB_LABELS = "imagery/new-brunswick/BakerLake_2017_clipped.gpkg"
 NB_IMAGES = (
-    NEW_BRUNSWICK / "23322E759967N_clipped_1m_1of2.tif",
-    NEW_BRUNSWICK / "23322E759967N_clipped_1m_2of2.tif",
+    "imagery/new-brunswick/23322E759967N_clipped_1m_1of2.tif",
+    "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif",
 )
-DUBAI = DATA / "training" / "dubai-6class"
+"""Sample paths (``tests.support.sample_data.sample``) of the New Brunswick clips and labels."""
+DUBAI = "training/dubai-6class"
+"""Sample path of the Dubai image/mask pairs (research-licensed: only in the shared folder)."""
 DUBAI_SUBSET = {"tile-1": "image_part_001", "tile-2": "image_part_002", "tile-3": "image_part_003"}
 """One image/mask pair from each of three areas: enough for three splits, quick to import."""
 
@@ -43,13 +42,6 @@ values:
 """The New Brunswick layer's ``Niveau_3`` categories as ontology classes."""
 
 SHAPE = (64, 64)
-
-
-def require(*paths: Path) -> None:
-    """Skip the test when the shared sample data is not checked out beside the repository."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        pytest.skip(f"needs the shared sample data ({', '.join(missing)})")
 
 
 def box_mask(rows: slice, cols: slice) -> np.ndarray:

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import rasterio
 from affine import Affine
-from dataset_fixtures import NB_IMAGES, NB_LABELS
 from rasterio.coords import disjoint_bounds
 from rasterio.features import rasterize
 from shapely.geometry import box
@@ -39,10 +38,12 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / (a | b).sum())
 
 
-def test_new_brunswick_builds_validates_and_keeps_one_area(nb_dataset: Dataset) -> None:
+def test_new_brunswick_builds_validates_and_keeps_one_area(
+    nb_dataset: Dataset, nb_images: tuple[Path, Path]
+) -> None:
     root, manifest = nb_dataset
     summary = validate_dataset(root)
-    with rasterio.open(NB_IMAGES[0]) as first, rasterio.open(NB_IMAGES[1]) as second:
+    with rasterio.open(nb_images[0]) as first, rasterio.open(nb_images[1]) as second:
         overlap = not disjoint_bounds(first.bounds, second.bounds)
     assert overlap  # the two clips share a strip of ground ...
     assert len({s.area for s in manifest.sources}) == 1  # ... so they are one area
@@ -52,9 +53,9 @@ def test_new_brunswick_builds_validates_and_keeps_one_area(nb_dataset: Dataset) 
     assert classes == {"building", "forest", "road", "water_body", "railway"}
 
 
-def test_tiles_per_scale(nb_dataset: Dataset) -> None:
+def test_tiles_per_scale(nb_dataset: Dataset, nb_images: tuple[Path, Path]) -> None:
     _, manifest = nb_dataset
-    for path in NB_IMAGES:
+    for path in nb_images:
         with rasterio.open(path) as src:
             height, width, gsd = src.height, src.width, src.res[0]
         tiles = [t for t in manifest.tiles if t.source == path.stem]
@@ -67,9 +68,9 @@ def test_tiles_per_scale(nb_dataset: Dataset) -> None:
             assert all(t.crs == "EPSG:2953" for t in at_scale)
 
 
-def test_building_masks_match_the_geopackage(nb_dataset: Dataset) -> None:
+def test_building_masks_match_the_geopackage(nb_dataset: Dataset, nb_labels: Path) -> None:
     root, manifest = nb_dataset
-    frame = gpd.read_file(NB_LABELS)
+    frame = gpd.read_file(nb_labels)
     buildings = frame[frame["Niveau_3"] == "Building"].geometry
     checked = 0
     for tile in [t for t in manifest.tiles if t.scale == 2000]:
@@ -84,14 +85,18 @@ def test_building_masks_match_the_geopackage(nb_dataset: Dataset) -> None:
 
 
 def test_labels_in_another_crs_give_the_same_masks(
-    nb_dataset: Dataset, nb_mapping: Path, tmp_path: Path
+    nb_dataset: Dataset,
+    nb_mapping: Path,
+    nb_images: tuple[Path, Path],
+    nb_labels: Path,
+    tmp_path: Path,
 ) -> None:
     root, manifest = nb_dataset
     wgs84 = tmp_path / "baker-lake-wgs84.geojson"
-    gpd.read_file(NB_LABELS).to_crs("EPSG:4326").to_file(wgs84, driver="GeoJSON")
+    gpd.read_file(nb_labels).to_crs("EPSG:4326").to_file(wgs84, driver="GeoJSON")
     out = tmp_path / "again"
     again = build_georeferenced(
-        [NB_IMAGES[0]], wgs84, out, mapping=nb_mapping, scales=[2000],
+        [nb_images[0]], wgs84, out, mapping=nb_mapping, scales=[2000],
         options=TileOptions(tile_size=256), relater=no_relations,
     )  # fmt: skip
     assert again.builder["relations"] == "no_relations"
@@ -142,17 +147,21 @@ def test_overlapping_images_share_an_area_and_areas_split(tmp_path: Path) -> Non
     assert counts == {"a": 2, "b": 1, "c": 1}
 
 
-def test_out_must_be_new_or_empty(nb_dataset: Dataset, nb_mapping: Path) -> None:
+def test_out_must_be_new_or_empty(
+    nb_dataset: Dataset, nb_mapping: Path, nb_images: tuple[Path, Path], nb_labels: Path
+) -> None:
     root, _ = nb_dataset
     with pytest.raises(DatasetSourceError, match="not an empty directory"):
-        build_georeferenced([NB_IMAGES[0]], NB_LABELS, root, mapping=nb_mapping)
+        build_georeferenced([nb_images[0]], nb_labels, root, mapping=nb_mapping)
 
 
-def test_unservable_scale_unknown_area_no_imagery(tmp_path: Path, nb_mapping: Path) -> None:
+def test_unservable_scale_unknown_area_no_imagery(
+    tmp_path: Path, nb_mapping: Path, nb_labels: Path
+) -> None:
     image = _write_tif(tmp_path / "a.tif", 400_000.0, 5_000_000.0)
     with pytest.raises(DatasetSourceError, match="no imagery given"):
-        build_georeferenced([], NB_LABELS, tmp_path / "w", mapping=nb_mapping)
+        build_georeferenced([], nb_labels, tmp_path / "w", mapping=nb_mapping)
     with pytest.raises(DatasetSourceError, match="none of the requested \\[50000\\]"):
-        build_georeferenced([image], NB_LABELS, tmp_path / "x", mapping=nb_mapping, scales=[50000])
+        build_georeferenced([image], nb_labels, tmp_path / "x", mapping=nb_mapping, scales=[50000])
     with pytest.raises(DatasetSourceError, match="--val-areas names z"):
-        build_georeferenced([image], NB_LABELS, tmp_path / "y", mapping=nb_mapping, val_areas=["z"])
+        build_georeferenced([image], nb_labels, tmp_path / "y", mapping=nb_mapping, val_areas=["z"])

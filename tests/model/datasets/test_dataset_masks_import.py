@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
-from dataset_fixtures import DUBAI, DUBAI_SUBSET
+from dataset_fixtures import DUBAI_SUBSET
 from scipy import ndimage
 
 from model.datasets.colours import DUBAI_6CLASS, ColourTable, class_codes
@@ -57,10 +57,10 @@ def test_builds_validates_and_splits_by_area(dubai_dataset: Dataset) -> None:
     assert summary.triplets["train"] > 0
 
 
-def test_tile_layout_per_image(dubai_dataset: Dataset) -> None:
+def test_tile_layout_per_image(dubai_dataset: Dataset, dubai: Path) -> None:
     _, manifest = dubai_dataset
     for area, name in DUBAI_SUBSET.items():
-        with rasterio.open(DUBAI / area / "images" / f"{name}.jpg") as src:
+        with rasterio.open(dubai / area / "images" / f"{name}.jpg") as src:
             rows, cols = src.height, src.width
         expected = math.ceil(rows / 512) * math.ceil(cols / 512)
         tiles = [t for t in manifest.tiles if t.source == f"{area}-{name}"]
@@ -70,10 +70,12 @@ def test_tile_layout_per_image(dubai_dataset: Dataset) -> None:
 
 
 @pytest.mark.parametrize("area", ["tile-1", "tile-2"])  # an RGB mask and a palette mask
-def test_objects_are_the_connected_components(dubai_dataset: Dataset, area: str) -> None:
+def test_objects_are_the_connected_components(
+    dubai_dataset: Dataset, dubai: Path, area: str
+) -> None:
     root, manifest = dubai_dataset
     name = DUBAI_SUBSET[area]
-    rgb = _mask_rgb(DUBAI / area / "masks" / f"{name}.png")
+    rgb = _mask_rgb(dubai / area / "masks" / f"{name}.png")
     min_pixels = manifest.builder["min_pixels"]
     for tile in [t for t in manifest.tiles if t.source == f"{area}-{name}"]:
         col, row, width, height = tile.window
@@ -92,11 +94,11 @@ def test_objects_are_the_connected_components(dubai_dataset: Dataset, area: str)
                 assert np.array_equal(mask, numbered == component)
 
 
-def test_unlabelled_colours_make_no_objects(dubai_dataset: Dataset) -> None:
+def test_unlabelled_colours_make_no_objects(dubai_dataset: Dataset, dubai: Path) -> None:
     root, manifest = dubai_dataset
     tile = next(t for t in manifest.tiles if t.area == "tile-1")
     col, row, width, height = tile.window
-    rgb = _mask_rgb(DUBAI / "tile-1" / "masks" / f"{DUBAI_SUBSET['tile-1']}.png")
+    rgb = _mask_rgb(dubai / "tile-1" / "masks" / f"{DUBAI_SUBSET['tile-1']}.png")
     crop = rgb[:, row : row + height, col : col + width]
     grey = np.all(crop == np.array([0x9B, 0x9B, 0x9B], np.uint8)[:, None, None], axis=0)
     assert grey.any()

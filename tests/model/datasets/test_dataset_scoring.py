@@ -88,7 +88,6 @@ def test_missing_checkpoint(tmp_path: Path) -> None:
 
 
 def test_untrained_network_is_scored_on_sgdet(synthetic: Dataset, tmp_path: Path) -> None:
-    pytest.importorskip("torch")
     from model.checkpoint import default_network, save_checkpoint
 
     root, _ = synthetic

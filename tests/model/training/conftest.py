@@ -14,16 +14,11 @@ from typing import Any
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-DUBAI = DATA / "training" / "dubai-6class"
+from tests.support.sample_data import sample
+
+DUBAI = "training/dubai-6class"
 PAIRS = {"tile-2": "image_part_001", "tile-3": "image_part_001"}
 """One pair per area: tile-2 trains, tile-3 validates."""
-
-
-def _require(*paths: Path) -> None:
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        pytest.skip(f"needs the shared sample data ({', '.join(missing)})")
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +27,7 @@ def dubai_pairs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("dubai-pairs")
     for area, name in PAIRS.items():
         for folder, suffix in (("images", ".jpg"), ("masks", ".png")):
-            target = DUBAI / area / folder / f"{name}{suffix}"
-            _require(target)
+            target = sample(f"{DUBAI}/{area}/{folder}/{name}{suffix}")
             (root / area / folder).mkdir(parents=True)
             (root / area / folder / f"{name}{suffix}").symlink_to(target)
     return root

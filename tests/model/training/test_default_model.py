@@ -19,18 +19,16 @@ from ingest.raster import RasterPixels
 from model.backbone.dino import load_file
 from model.errors import CheckpointError
 from model.inference import DEFAULT_CHECKPOINT, ImagerySegmenter, load_segmenter
+from tests.support.sample_data import sample
 
 TRAINED_CLASSES = {"building", "bare_ground", "road", "vegetation", "water_body"}
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-TILE = DATA / "training" / "dubai-6class" / "tile-4" / "images" / "image_part_005.jpg"
+TILE = "training/dubai-6class/tile-4/images/image_part_005.jpg"
 
 
 @pytest.fixture(scope="module")
 def test_area_tile() -> RasterPixels:
     """A 192 x 256 crop of a held-out Dubai image, its lower-right corner marked nodata."""
-    if not TILE.exists():
-        pytest.skip(f"needs the shared sample data ({TILE})")
-    with rasterio.open(TILE) as source:
+    with rasterio.open(sample(TILE)) as source:
         rgb = source.read(window=((200, 392), (300, 556)))
     valid = np.ones(rgb.shape[1:], dtype=bool)
     valid[150:, 200:] = False
