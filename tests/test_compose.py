@@ -1,8 +1,10 @@
 """The production stack: docker-compose.yml, the Dockerfile, .dockerignore and the backup scripts.
 
 Validation by a compose tool needs `docker compose` (v2) or `docker-compose` (Debian package
-`docker-compose`); without either that one test is skipped. Everything else runs anywhere: the
-scripts are exercised against a fake `docker` on PATH that records its calls.
+`docker-compose`), and the script lint needs `shellcheck` (Debian package `shellcheck`); both are
+installed by `scripts/setup.sh`, and a missing one skips (fails, in a strict run) only its test.
+Everything else runs anywhere: the scripts are exercised against a fake `docker` on PATH that
+records its calls.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 import yaml
 
 from config.connections import Connections
+from tests.support.skips import missing
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -77,15 +80,15 @@ def _run_compose_config(tool: list[str], tmp_path: Path, password: str | None):
 def test_compose_file_is_valid_for_the_compose_tool(tmp_path: Path) -> None:
     tool = _compose_tool()
     if tool is None:
-        pytest.skip(
-            "no compose tool: install the Debian package 'docker-compose' "
-            "(or the Docker Compose v2 plugin) to validate docker-compose.yml"
+        missing(
+            "a compose tool ('docker compose' or 'docker-compose') to validate docker-compose.yml",
+            "apt-get install docker-compose (or the Docker Compose v2 plugin), or scripts/setup.sh",
         )
     ok = _run_compose_config(tool, tmp_path, password="test-password-123")
     assert ok.returncode == 0, ok.stderr
-    missing = _run_compose_config(tool, tmp_path, password=None)
-    assert missing.returncode != 0, "compose must refuse to run without ORTHOGRAPH_NEO4J_PASSWORD"
-    assert "ORTHOGRAPH_NEO4J_PASSWORD" in missing.stderr
+    unset = _run_compose_config(tool, tmp_path, password=None)
+    assert unset.returncode != 0, "compose must refuse to run without ORTHOGRAPH_NEO4J_PASSWORD"
+    assert "ORTHOGRAPH_NEO4J_PASSWORD" in unset.stderr
 
 
 def test_compose_has_the_services_and_no_obsolete_version(compose: dict[str, Any]) -> None:
@@ -355,7 +358,7 @@ def test_script_syntax(script: Path) -> None:
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_script_shellcheck(script: Path) -> None:
     if shutil.which("shellcheck") is None:
-        pytest.skip("shellcheck not installed (Debian package 'shellcheck')")
+        missing("shellcheck", "apt-get install shellcheck, or scripts/setup.sh")
     result = subprocess.run(
         ["shellcheck", "-x", str(script)], capture_output=True, text=True, timeout=60
     )

@@ -9,14 +9,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from tests.model.datasets.dataset_fixtures import (
-    DUBAI,
-    NB_IMAGES,
-    NB_LABELS,
-    NB_MAPPING,
-    NEW_BRUNSWICK,
-    require,
-)
+from tests.model.datasets.dataset_fixtures import DUBAI, NB_IMAGES, NB_LABELS, NB_MAPPING
+from tests.support.sample_data import sample
 
 pytestmark = pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
 
@@ -27,13 +21,13 @@ def _run(*args: str | Path) -> Result:
 
 @pytest.fixture(scope="module")
 def nb_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """New Brunswick built by the CLI at 1:10000 (quick), both clips."""
-    require(NB_LABELS, *NB_IMAGES)
+    """New Brunswick built by the CLI at 1:10000 (quick), both clips (the folder's images)."""
+    folder, labels = sample("imagery/new-brunswick"), sample(NB_LABELS)
     root = tmp_path_factory.mktemp("cli-nb")
     mapping = root / "mapping.yaml"
     mapping.write_text(NB_MAPPING)
     result = _run(
-        "dataset", "build", "--imagery", NEW_BRUNSWICK, "--labels", NB_LABELS,
+        "dataset", "build", "--imagery", folder, "--labels", labels,
         "--mapping", mapping, "--out", root / "data", "--scale", "10000",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -56,13 +50,13 @@ def test_validate_and_ground_truth_evaluation(nb_built: Path, tmp_path: Path) ->
 
 
 def test_import_masks_splits_by_area_folder(tmp_path: Path) -> None:
-    require(DUBAI)
+    dubai = sample(DUBAI)
     source = tmp_path / "source"
     for area in ("tile-1", "tile-2"):
         for folder, suffix in (("images", ".jpg"), ("masks", ".png")):
             (source / area / folder).mkdir(parents=True)
             (source / area / folder / f"image_part_001{suffix}").symlink_to(
-                DUBAI / area / folder / f"image_part_001{suffix}"
+                dubai / area / folder / f"image_part_001{suffix}"
             )
     defaults = _run("dataset", "import-masks", source, "--out", tmp_path / "a")
     assert defaults.exit_code == 2  # dubai's default held-out areas are not in this subset
@@ -105,8 +99,9 @@ def test_errors_become_exit_codes(nb_built: Path, tmp_path: Path) -> None:
     )
     assert both.exit_code == 2
     taken = _run(
-        "dataset", "build", "--imagery", NB_IMAGES[0], "--labels", NB_LABELS, "--out", nb_built
-    )
+        "dataset", "build", "--imagery", sample(NB_IMAGES[0]), "--labels", sample(NB_LABELS),
+        "--out", nb_built,
+    )  # fmt: skip
     assert taken.exit_code == 2 and "not an empty directory" in taken.output
     unknown = _run(
         "dataset", "import-masks", tmp_path, "--out", tmp_path / "x", "--source", "potsdam"

@@ -26,7 +26,7 @@ from ingest.imagery.groundtruth import GroundTruthSegmenter
 from ingest.imagery.segmenter import TileSegmentation
 from ingest.raster import RasterPixels
 from ingest.rasterstore import sha256_file
-from tests.ingest.imagery.imagery_files import ATLANTA, BAD_INPUTS, NB_CLASSES, NB_CLIP, NB_LABELS
+from tests.ingest.imagery.imagery_files import BAD_INPUTS, NB_CLASSES, atlanta, nb_clip, nb_labels
 
 COUNT_WRITTEN = "MATCH (n) WHERE n:Object OR n:MapState OR n:Raster OR n:Area RETURN count(n) AS n"
 
@@ -63,8 +63,6 @@ def run(*args: str) -> Result:
 def test_bad_imagery_is_one_line_on_stderr_and_nothing_is_written(
     graph: Driver, neo4j_database: str, store: Path, tmp_path: Path, bad: str
 ) -> None:
-    if not NB_CLIP.is_file():
-        pytest.skip(f"shared data not found at {NB_CLIP}")
     path = BAD_INPUTS[bad](tmp_path / f"{bad}.{'vrt' if bad == 'absurd' else 'tif'}")
     result = run(str(path), "--state", "bad")
     assert result.exit_code == 2
@@ -78,7 +76,7 @@ def test_bad_imagery_is_one_line_on_stderr_and_nothing_is_written(
 
 @pytest.mark.parametrize("bands", ["1,2", "r,g,b"])
 def test_bad_band_list_is_refused(store: Path, bands: str) -> None:
-    result = run(str(NB_CLIP), "--state", "s", "--bands", bands)
+    result = run(str(nb_clip()), "--state", "s", "--bands", bands)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "--bands" in result.stderr
 
@@ -86,10 +84,9 @@ def test_bad_band_list_is_refused(store: Path, bands: str) -> None:
 def test_without_the_model_package_imagery_ingest_says_so(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not NB_CLIP.is_file():
-        pytest.skip(f"shared data not found at {NB_CLIP}")
+    clip = nb_clip()
     monkeypatch.setitem(sys.modules, "model.inference", None)
-    result = run(str(NB_CLIP), "--state", "s")
+    result = run(str(clip), "--state", "s")
     assert result.exit_code == 5
     assert "model.inference" in result.stderr and result.stderr.count("\n") == 1
     assert not store.exists()
@@ -98,11 +95,9 @@ def test_without_the_model_package_imagery_ingest_says_so(
 def test_a_panchromatic_16_bit_image_is_stored_registered_and_committed(
     graph: Driver, neo4j_database: str, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    image = ATLANTA / "sample_geotiff.tif"
-    if not image.is_file():
-        pytest.skip(f"shared data not found at {image}")
+    image = atlanta("sample_geotiff.tif")
     truth = GroundTruthSegmenter.from_vector(
-        ATLANTA / "geotiff_labels.geojson",
+        atlanta("geotiff_labels.geojson"),
         column=None,
         classes={1: "building"},
         crs=CRS.from_epsg(32616),
@@ -131,15 +126,13 @@ def test_a_panchromatic_16_bit_image_is_stored_registered_and_committed(
 def test_an_untrained_model_is_announced_loudly(
     graph: Driver, neo4j_database: str, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not NB_CLIP.is_file():
-        pytest.skip(f"shared data not found at {NB_CLIP}")
     truth = GroundTruthSegmenter.from_vector(
-        NB_LABELS, column="Quatreclasses", classes=NB_CLASSES, crs=CRS.from_epsg(2953)
+        nb_labels(), column="Quatreclasses", classes=NB_CLASSES, crs=CRS.from_epsg(2953)
     )
     monkeypatch.setattr(
         cli.ingest, "load_model_segmenter", lambda checkpoint: UntrainedStandIn(truth)
     )
-    result = run(str(NB_CLIP), "--state", "nb", "--tile-size", "128", "--overlap", "16")
+    result = run(str(nb_clip()), "--state", "nb", "--tile-size", "128", "--overlap", "16")
     assert result.exit_code == 0, result.output
     assert "RANDOM, UNTRAINED" in " ".join(result.stderr.split())
     state = Neo4jGraph(GraphClient(graph, neo4j_database)).state("nb")

@@ -7,6 +7,7 @@ and relations whose ``origin`` says where they came from.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,8 @@ from cli.main import app
 from graphdb.client import GraphClient
 from graphdb.repository import Neo4jGraph
 from ingest.ontology import applicable_scales
-from tests.ingest.imagery.imagery_files import NB_CLIP
-
-pytest.importorskip("torch")
+from tests.ingest.imagery.imagery_files import nb_clip
+from tests.support.skips import missing
 
 
 @pytest.fixture
@@ -33,15 +33,16 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_default_model_writes_a_multi_scale_state(
     graph: Driver, neo4j_database: str, store: Path
 ) -> None:
-    if not NB_CLIP.is_file():
-        pytest.skip(f"shared data not found at {NB_CLIP}")
-    with rasterio.open(NB_CLIP) as clip:
+    if importlib.util.find_spec("torch") is None:
+        missing("torch (the 'model' extra)", "run scripts/setup.sh, or pip install -e '.[model]'")
+    path = nb_clip()
+    with rasterio.open(path) as clip:
         # the clip's CRS is in metres: its pixel width is its ground sample distance
         scales = applicable_scales(clip.res[0], clip.width, clip.height)
     assert len(scales) >= 2
 
     result = CliRunner().invoke(
-        app, ["ingest", "imagery", str(NB_CLIP), "--state", "nb-model", "--area", "baker"]
+        app, ["ingest", "imagery", str(path), "--state", "nb-model", "--area", "baker"]
     )
     assert result.exit_code == 0, result.output
 

@@ -14,7 +14,7 @@ from graphdb.client import GraphClient
 from graphdb.models import StateStatus
 from graphdb.repository import Neo4jGraph
 from ingest.ontology import get_scale
-from tests.ingest.imagery.imagery_files import NB_LABELS
+from tests.ingest.imagery.imagery_files import nb_labels
 
 MAPPING = """\
 column: Quatreclasses
@@ -31,28 +31,32 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture
+def labels() -> Path:
+    """The Baker Lake GeoPackage (``Quatreclasses`` codes, EPSG:2953)."""
+    return nb_labels()
+
+
+@pytest.fixture
 def mapping(tmp_path: Path) -> Path:
-    if not NB_LABELS.is_file():
-        pytest.skip(f"shared data not found at {NB_LABELS}")
     path = tmp_path / "baker.yaml"
     path.write_text(MAPPING)
     return path
 
 
 def test_a_geopackage_becomes_a_committed_state(
-    graph: Driver, neo4j_database: str, mapping: Path
+    graph: Driver, neo4j_database: str, labels: Path, mapping: Path
 ) -> None:
     result = run(
-        str(NB_LABELS), "--state", "baker-osm", "--mapping", str(mapping), "--as-of", "2017-01-01"
+        str(labels), "--state", "baker-osm", "--mapping", str(mapping), "--as-of", "2017-01-01"
     )
     assert result.exit_code == 0, result.output
     repo = Neo4jGraph(GraphClient(graph, neo4j_database))
     state = repo.state("baker-osm")
     assert state.status is StateStatus.COMMITTED
     assert (state.area, str(state.as_of)) == ("BakerLake_2017_clipped", "2017-01-01")
-    labels = gpd.read_file(NB_LABELS)
-    legible = labels[
-        (labels["Quatreclasses"].astype(int) == 4) & (labels.area >= get_scale(2000).min_area_m2)
+    frame = gpd.read_file(labels)
+    legible = frame[
+        (frame["Quatreclasses"].astype(int) == 4) & (frame.area >= get_scale(2000).min_area_m2)
     ]
     buildings = repo.objects("baker-osm", classes=["building"], scale=2000, limit=100).items
     assert len(legible) >= 20
@@ -62,9 +66,9 @@ def test_a_geopackage_becomes_a_committed_state(
 
 
 def test_an_existing_state_is_kept_unless_replaced(
-    graph: Driver, neo4j_database: str, mapping: Path
+    graph: Driver, neo4j_database: str, labels: Path, mapping: Path
 ) -> None:
-    args = [str(NB_LABELS), "--state", "baker-osm", "--mapping", str(mapping)]
+    args = [str(labels), "--state", "baker-osm", "--mapping", str(mapping)]
     assert run(*args).exit_code == 0
     again = run(*args)
     assert again.exit_code == 3

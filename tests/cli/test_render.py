@@ -19,21 +19,23 @@ from graphdb.rasters import RasterRecord
 from graphdb.repository import open_graph
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
+from ingest.vector.pipeline import build_scene_graph
 from stack.settings import StackSettings
-from tests.viewer.scenes import ATLANTA_IMAGE, ATLANTA_LABELS, atlanta
+from tests.ingest.imagery.imagery_files import atlanta
 
 STATE = "atlanta-2019"
 
 
 @pytest.fixture
 def imaged_state(graph: Driver, stack_settings: StackSettings, tmp_path: Path) -> str:
-    if not (ATLANTA_IMAGE.is_file() and ATLANTA_LABELS.is_file()):
-        pytest.skip(f"shared sample data missing: {ATLANTA_IMAGE.parent}")
-    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(ATLANTA_IMAGE)))
+    """The Atlanta state committed with its buildings (the labels, as an ingest reads them) and
+    its image in the raster store, so ``render`` has both objects and imagery to draw."""
+    image, labels = atlanta("sample_geotiff.tif"), atlanta("geotiff_labels.geojson")
+    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(image)))
     with open_graph(stack_settings) as repo:
         publish_scene_graph(
             repo,
-            atlanta(),
+            build_scene_graph(labels).graph,
             state=STATE,
             area="atlanta",
             as_of=date(2019, 1, 1),

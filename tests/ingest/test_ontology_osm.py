@@ -2,13 +2,12 @@
 
 import math
 from collections import Counter
-from pathlib import Path
 
+import pyrosm
 import pytest
 
 from ingest.ontology import CLASSES, OSM_KEYS, OSM_PRECEDENCE, OsmTagRule, classify_osm, osm_layer
-
-LIECHTENSTEIN = Path(__file__).parents[3] / "shared" / "data" / "osm" / "liechtenstein.osm.pbf"
+from tests.support.sample_data import sample
 
 
 @pytest.mark.parametrize(
@@ -137,12 +136,11 @@ def test_osm_layer(tags: dict[str, str], layer: int) -> None:
     assert osm_layer(tags) == layer
 
 
-@pytest.mark.skipif(not LIECHTENSTEIN.exists(), reason="shared sample data not present")
 def test_liechtenstein_extract_gives_its_known_features() -> None:
     """The real extract (data README: ~9,000 buildings, ~200 bridges, ~160 waterways)."""
-    pyrosm = pytest.importorskip("pyrosm")
+    extract = sample("osm/liechtenstein.osm.pbf")
     class_keys = [k for k in OSM_KEYS if k not in {"layer", "name", "tunnel", "bridge"}]
-    frame = pyrosm.OSM(str(LIECHTENSTEIN)).get_data_by_custom_criteria(
+    frame = pyrosm.OSM(str(extract)).get_data_by_custom_criteria(
         custom_filter={key: True for key in class_keys},
         keep_nodes=True,
         keep_ways=True,

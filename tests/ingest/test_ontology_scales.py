@@ -79,7 +79,7 @@ def test_analysis_gsd_rejects_impossible_gsd(bad: float) -> None:
 @pytest.mark.parametrize(
     ("gsd", "width", "height", "expected"),
     [
-        # The real sample images of ../shared/data/imagery (sizes and GSDs from its README).
+        # The real sample images (tests/data, ../shared/data; sizes and GSDs from their READMEs).
         (0.5, 280, 341, [2000, 10000]),  # new-brunswick: 140 px at 1 m, 28 px at 5 m
         (1.0, 92, 169, [10000]),  # massachusetts: too coarse for 1:2,000
         (4.8, 120, 96, [50000]),  # spacenet-sn7: 96 * 4.8 / 5 = 92 px

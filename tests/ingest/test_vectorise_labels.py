@@ -34,20 +34,25 @@ from shapely.geometry.base import BaseGeometry
 from ingest.ontology import get_scale
 from ingest.raster import ScaleLevel, level_for, open_raster, tile_windows
 from ingest.vectorise import TileMask, TilePolygon, merge_pieces, merge_to_objects, vectorise_tile
+from tests.support.sample_data import sample
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "imagery" / "new-brunswick"
-CLIP = DATA / "23322E759967N_clipped_1m_2of2.tif"
-LABELS = DATA / "BakerLake_2017_clipped.gpkg"
+CLIP = "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif"
+LABELS = "imagery/new-brunswick/BakerLake_2017_clipped.gpkg"
+"""Sample paths (``tests.support.sample_data.sample``) of the clip and the labels over it."""
 # Quatreclasses code -> ontology class; painted in this order, later classes on top.
 CLASSES = {1: "forest", 2: "water_body", 3: "road", 4: "building"}
 TO_CLIP_CRS = Transformer.from_crs(4326, 2953, always_xy=True)
 
 
 @pytest.fixture(scope="module")
+def clip() -> Path:
+    """The clip's path, through a fixture so its absence skips these tests, not the module."""
+    return sample(CLIP)
+
+
+@pytest.fixture(scope="module")
 def labels() -> gpd.GeoDataFrame:
-    if not LABELS.is_file():
-        pytest.skip(f"shared data not found at {DATA}")
-    frame = gpd.read_file(LABELS)
+    frame = gpd.read_file(sample(LABELS))
     return frame[frame["Quatreclasses"].astype(int).isin(CLASSES)]
 
 
@@ -119,9 +124,9 @@ def iou(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(a.intersection(b).area / a.union(b).area)
 
 
-def label_polygons(labels: gpd.GeoDataFrame) -> list[tuple[str, BaseGeometry]]:
+def label_polygons(labels: gpd.GeoDataFrame, clip: Path) -> list[tuple[str, BaseGeometry]]:
     """Label polygons clipped to the clip and dissolved by class, as (class, polygon)."""
-    with rasterio.open(CLIP) as dataset:
+    with rasterio.open(clip) as dataset:
         extent = box(*dataset.bounds)
     found: list[tuple[str, BaseGeometry]] = []
     for code, cls in CLASSES.items():
@@ -137,9 +142,9 @@ def label_polygons(labels: gpd.GeoDataFrame) -> list[tuple[str, BaseGeometry]]:
     [(2000, 96, 16), (2000, 64, 0), (2000, 50, 7), (10000, 48, 8)],
 )
 def test_merged_pieces_equal_the_label_components_exactly(
-    labels: gpd.GeoDataFrame, scale: int, tile_size: int, overlap: int
+    clip: Path, labels: gpd.GeoDataFrame, scale: int, tile_size: int, overlap: int
 ) -> None:
-    level = level_for(open_raster(str(CLIP)), scale)
+    level = level_for(open_raster(str(clip)), scale)
     assert len(tile_windows(level, tile_size=tile_size, overlap=overlap)) >= 12
     raster = label_raster(labels, level)
     reference = pixel_components(raster)
@@ -156,9 +161,9 @@ def test_merged_pieces_equal_the_label_components_exactly(
 
 @pytest.mark.parametrize(("tile_size", "overlap"), [(96, 16), (64, 0)])
 def test_every_label_polygon_is_one_stored_object(
-    labels: gpd.GeoDataFrame, tile_size: int, overlap: int
+    clip: Path, labels: gpd.GeoDataFrame, tile_size: int, overlap: int
 ) -> None:
-    level = level_for(open_raster(str(CLIP)), 2000)
+    level = level_for(open_raster(str(clip)), 2000)
     assert len(tile_windows(level, tile_size=tile_size, overlap=overlap)) >= 12
     raster = label_raster(labels, level)
     objects = merge_to_objects(tile_polygons(raster, level, tile_size, overlap), level)
@@ -166,7 +171,9 @@ def test_every_label_polygon_is_one_stored_object(
     rasterised = [(cls, to_crs(geometry, level)) for cls, geometry in pixel_components(raster)]
     min_area = get_scale(2000).min_area_m2
     labelled = [
-        (cls, polygon) for cls, polygon in label_polygons(labels) if polygon.area >= 1.2 * min_area
+        (cls, polygon)
+        for cls, polygon in label_polygons(labels, clip)
+        if polygon.area >= 1.2 * min_area
     ]
     assert {cls for cls, _ in labelled} == set(CLASSES.values())
     for cls, polygon in labelled:
@@ -175,12 +182,14 @@ def test_every_label_polygon_is_one_stored_object(
         matches = [g for c, g in stored if c == cls and iou(g, polygon) >= bar]
         assert len(matches) == 1, (cls, polygon.area, bar, len(matches))
     for cls, geometry in stored:
-        owners = [p for c, p in label_polygons(labels) if c == cls and iou(geometry, p) >= 0.9]
+        owners = [
+            p for c, p in label_polygons(labels, clip) if c == cls and iou(geometry, p) >= 0.9
+        ]
         assert len(owners) == 1, (cls, geometry.area, len(owners))
 
 
-def test_tiling_changes_neither_geometry_nor_keys(labels: gpd.GeoDataFrame) -> None:
-    level = level_for(open_raster(str(CLIP)), 2000)
+def test_tiling_changes_neither_geometry_nor_keys(clip: Path, labels: gpd.GeoDataFrame) -> None:
+    level = level_for(open_raster(str(clip)), 2000)
     raster = label_raster(labels, level)
     whole = merge_to_objects(tile_polygons(raster, level, max(level.width, level.height), 0), level)
     tiled = merge_to_objects(tile_polygons(raster, level, 80, 24), level)

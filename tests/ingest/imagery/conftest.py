@@ -1,25 +1,16 @@
-"""Fixtures of the imagery tests: the shared real data (skipped with a reason where absent) and a
-repository on the test stack's emptied Neo4j."""
+"""Fixtures of the imagery tests: a repository on the test stack's emptied Neo4j.
+
+The real samples come from ``imagery_files`` (found through ``tests.support.sample_data``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from imagery_files import DATA
 from neo4j import Driver
 
 from graphdb.client import GraphClient
 from graphdb.repository import Neo4jGraph
 from graphdb.schema import apply_schema
-
-
-@pytest.fixture
-def shared_imagery() -> Path:
-    """The shared imagery folder; the test is skipped where the checkout lacks it."""
-    if not DATA.is_dir():
-        pytest.skip(f"shared data not found at {DATA}")
-    return DATA
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
-"""Imagery files for the ingest tests, written in code (real CRS), and paths of the shared data.
+"""Imagery files for the ingest tests: written in code (real CRS), or real samples found by name.
 
-A module, not a conftest, so the CLI tests can import the same writers.
+A module, not a conftest, so the CLI tests can import the same writers and samples. The real
+samples are functions, not path constants, so a missing file skips (or, in a strict run, fails)
+the one test that opens it, never the whole module at import.
 """
 
 from __future__ import annotations
@@ -11,14 +13,32 @@ import numpy as np
 import rasterio
 from rasterio.transform import from_origin
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "imagery"
-NB = DATA / "new-brunswick"
-NB_CLIP = NB / "23322E759967N_clipped_1m_2of2.tif"
-NB_LABELS = NB / "BakerLake_2017_clipped.gpkg"
+from tests.support.sample_data import sample
+
 NB_CLASSES = {1: "forest", 2: "water_body", 3: "road", 4: "building"}
 """``Quatreclasses`` code -> ontology class, in painting order (later on top)."""
-ATLANTA = DATA / "atlanta-solaris"
-QUEBEC = DATA / "quebec-tiles"
+
+
+def nb_clip() -> Path:
+    """The New Brunswick clip (EPSG:2953, 0.5 m, RGB uint8) that ``nb_labels`` covers."""
+    return sample("imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif")
+
+
+def nb_labels() -> Path:
+    """The Baker Lake label polygons (``Quatreclasses``: see :data:`NB_CLASSES`)."""
+    return sample("imagery/new-brunswick/BakerLake_2017_clipped.gpkg")
+
+
+def atlanta(name: str) -> Path:
+    """A file of the Atlanta sample: ``sample_geotiff.tif`` (panchromatic uint16, 0.5 m) or
+    ``geotiff_labels.geojson`` (its 43 buildings)."""
+    return sample(f"imagery/atlanta-solaris/{name}")
+
+
+def quebec(name: str) -> Path:
+    """A file of the Quebec tiles (research-licensed: only in the shared folder)."""
+    return sample(f"imagery/quebec-tiles/{name}")
+
 
 UTM16N = "EPSG:32616"
 ORIGIN = from_origin(733_600.0, 3_725_140.0, 0.5, 0.5)
@@ -48,7 +68,7 @@ def write_rgb(path: Path, height: int = 256, width: int = 256, **options: object
 
 def corrupt(path: Path) -> Path:
     """The NB clip cut to its first 3000 bytes: the header survives, the pixels do not."""
-    path.write_bytes(NB_CLIP.read_bytes()[:3000])
+    path.write_bytes(nb_clip().read_bytes()[:3000])
     return path
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import rasterio
 import shapely
-from imagery_files import BAD_INPUTS, NB_CLASSES, NB_CLIP, NB_LABELS, write_rgb
+from imagery_files import BAD_INPUTS, NB_CLASSES, nb_clip, nb_labels, write_rgb
 from pyproj import Transformer
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
@@ -175,18 +175,17 @@ def test_profile_times_every_stage_of_every_scale(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("scale", [2000, 10000])
-def test_real_labels_give_the_same_objects_whatever_the_tiling(
-    shared_imagery: Path, scale: int
-) -> None:
-    info = open_raster(str(NB_CLIP))
+def test_real_labels_give_the_same_objects_whatever_the_tiling(scale: int) -> None:
+    clip = nb_clip()
+    info = open_raster(str(clip))
     segmenter = GroundTruthSegmenter.from_vector(
-        NB_LABELS, column="Quatreclasses", classes=NB_CLASSES, crs=info.crs
+        nb_labels(), column="Quatreclasses", classes=NB_CLASSES, crs=info.crs
     )
     level = level_for(info, scale)
     assert len(tile_windows(level, tile_size=48, overlap=8)) >= 12
-    tiled = build_imagery_scene_graph(NB_CLIP, segmenter, scales=[scale], tile_size=48, overlap=8)
+    tiled = build_imagery_scene_graph(clip, segmenter, scales=[scale], tile_size=48, overlap=8)
     whole = build_imagery_scene_graph(
-        NB_CLIP, segmenter, scales=[scale], tile_size=max(level.width, level.height), overlap=0
+        clip, segmenter, scales=[scale], tile_size=max(level.width, level.height), overlap=0
     )
     assert len(whole.objects) >= 4
     assert [o.key for o in tiled.objects] == [o.key for o in whole.objects]

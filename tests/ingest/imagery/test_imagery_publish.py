@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import rasterio
 import shapely
-from imagery_files import NB_CLASSES, NB_CLIP, NB_LABELS
+from imagery_files import NB_CLASSES, nb_clip, nb_labels
 from pyproj import Transformer
 from rasterio.features import rasterize
 from scipy import ndimage
@@ -75,7 +75,7 @@ def row_runs(component: np.ndarray) -> BaseGeometry:
 
 def rasterised_components(labels: gpd.GeoDataFrame, scale: int) -> dict[int, list[BaseGeometry]]:
     """Per class code, its 4-connected components burnt on the scale's pixel grid (EPSG:2953)."""
-    level = level_for(open_raster(str(NB_CLIP)), scale)
+    level = level_for(open_raster(str(nb_clip())), scale)
     shapes = [
         (geometry, c)
         for c in NB_CLASSES
@@ -95,22 +95,21 @@ def rasterised_components(labels: gpd.GeoDataFrame, scale: int) -> dict[int, lis
 
 @pytest.fixture(scope="module")
 def labels() -> gpd.GeoDataFrame:
-    if not NB_LABELS.is_file():
-        pytest.skip(f"shared data not found at {NB_LABELS}")
-    return gpd.read_file(NB_LABELS)
+    return gpd.read_file(nb_labels())
 
 
 @pytest.fixture(scope="module")
 def scene(labels: gpd.GeoDataFrame) -> SceneGraph:
-    info = open_raster(str(NB_CLIP))
+    clip = nb_clip()
+    info = open_raster(str(clip))
     segmenter = GroundTruthSegmenter.from_vector(
-        NB_LABELS, column="Quatreclasses", classes=NB_CLASSES, crs=info.crs
+        nb_labels(), column="Quatreclasses", classes=NB_CLASSES, crs=info.crs
     )
-    return build_imagery_scene_graph(NB_CLIP, segmenter, tile_size=TILE, overlap=OVERLAP)
+    return build_imagery_scene_graph(clip, segmenter, tile_size=TILE, overlap=OVERLAP)
 
 
 def stored_record(tmp_path: Path) -> RasterRecord:
-    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(NB_CLIP)))
+    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(nb_clip())))
     return RasterRecord(**asdict(stored))
 
 
@@ -128,10 +127,10 @@ def test_new_brunswick_labels_come_back_from_the_committed_state(
     )
     assert published.state.status is StateStatus.COMMITTED
     assert published.diffs == ()
-    info = open_raster(str(NB_CLIP))
+    info = open_raster(str(nb_clip()))
     scales = applicable_scales(info.gsd_m, info.width, info.height)
     assert scales == [2000, 10000]
-    with rasterio.open(NB_CLIP) as dataset:
+    with rasterio.open(nb_clip()) as dataset:
         extent = box(*dataset.bounds)
     stored = list(neo4j_graph.export("nb-2017"))
     assert len(stored) == len(scene.objects)

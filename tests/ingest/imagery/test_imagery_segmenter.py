@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import rasterio
-from imagery_files import NB_CLASSES, NB_CLIP, NB_LABELS, QUEBEC
+from imagery_files import NB_CLASSES, nb_clip, nb_labels, quebec
 from rasterio.crs import CRS
 from rasterio.windows import Window
 from scipy import ndimage
@@ -48,10 +46,8 @@ def test_inverse_predicate_names_are_accepted_from_a_model() -> None:
     assert segmentation.triplets[0].predicate == "contains"
 
 
-def test_ground_truth_from_a_label_raster_gives_its_components_at_native_resolution(
-    shared_imagery: Path,
-) -> None:
-    image, labels = QUEBEC / "tiled_image_1.tif", QUEBEC / "tiled_label_1.tif"
+def test_ground_truth_from_a_label_raster_gives_its_components_at_native_resolution() -> None:
+    image, labels = quebec("tiled_image_1.tif"), quebec("tiled_label_1.tif")
     info = open_raster(str(image))
     level = level_for(info, 2000)
     assert level.native
@@ -75,10 +71,8 @@ def test_ground_truth_from_a_label_raster_gives_its_components_at_native_resolut
         assert answer.triplets == ()
 
 
-def test_ground_truth_from_a_finer_label_raster_keeps_the_labelled_area(
-    shared_imagery: Path,
-) -> None:
-    image, labels = QUEBEC / "tiled_image_2.tif", QUEBEC / "tiled_label_2.tif"
+def test_ground_truth_from_a_finer_label_raster_keeps_the_labelled_area() -> None:
+    image, labels = quebec("tiled_image_2.tif"), quebec("tiled_label_2.tif")
     info = open_raster(str(image))
     level = level_for(info, 2000)
     assert not level.native
@@ -91,12 +85,10 @@ def test_ground_truth_from_a_finer_label_raster_keeps_the_labelled_area(
     assert found_m2 == pytest.approx(labelled_m2, rel=0.05)
 
 
-def test_ground_truth_from_vector_labels_leaves_out_classes_not_drawn_at_the_scale(
-    shared_imagery: Path,
-) -> None:
-    info = open_raster(str(NB_CLIP))
+def test_ground_truth_from_vector_labels_leaves_out_classes_not_drawn_at_the_scale() -> None:
+    info = open_raster(str(nb_clip()))
     segmenter = GroundTruthSegmenter.from_vector(
-        NB_LABELS, column="Quatreclasses", classes=NB_CLASSES, crs=info.crs
+        nb_labels(), column="Quatreclasses", classes=NB_CLASSES, crs=info.crs
     )
     fine = segmenter.segment([level_for(info, 2000).read(Window(0, 0, 326, 482))], 2000)
     coarse = segmenter.segment([level_for(info, 10000).read(Window(0, 0, 163, 241))], 10000)
@@ -104,15 +96,14 @@ def test_ground_truth_from_vector_labels_leaves_out_classes_not_drawn_at_the_sca
     assert {m.class_id for m in coarse[0].masks} == {"forest", "water_body", "road"}
 
 
-def test_ground_truth_refuses_unusable_labels(shared_imagery: Path) -> None:
+def test_ground_truth_refuses_unusable_labels() -> None:
     crs = CRS.from_epsg(2953)
+    labels = nb_labels()
     with pytest.raises(InvalidLabels, match="no column 'Classes'"):
-        GroundTruthSegmenter.from_vector(
-            NB_LABELS, column="Classes", classes={1: "forest"}, crs=crs
-        )
+        GroundTruthSegmenter.from_vector(labels, column="Classes", classes={1: "forest"}, crs=crs)
     with pytest.raises(InvalidLabels, match="exactly one class"):
-        GroundTruthSegmenter.from_vector(NB_LABELS, column=None, classes=NB_CLASSES, crs=crs)
+        GroundTruthSegmenter.from_vector(labels, column=None, classes=NB_CLASSES, crs=crs)
     with pytest.raises(UnknownClass):
         GroundTruthSegmenter.from_vector(
-            NB_LABELS, column="Quatreclasses", classes={1: "woods"}, crs=crs
+            labels, column="Quatreclasses", classes={1: "woods"}, crs=crs
         )

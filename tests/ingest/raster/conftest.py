@@ -1,4 +1,7 @@
-"""Fixtures of the raster tests: tiny GeoTIFFs written in code, with a real CRS, and real data."""
+"""Fixtures of the raster tests: tiny GeoTIFFs written in code, with a real CRS.
+
+Real samples are found by the tests themselves through ``tests.support.sample_data``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from raster_fixtures import DATA, MakeTif, write_tif
+from raster_fixtures import MakeTif, write_tif
 
 
 @pytest.fixture
@@ -17,14 +20,6 @@ def make_tif(tmp_path: Path) -> MakeTif:
         return write_tif(tmp_path / name, pixels, **options)  # type: ignore[arg-type]
 
     return make
-
-
-@pytest.fixture
-def shared_imagery() -> Path:
-    """The shared real imagery folder; the test is skipped where the checkout lacks it."""
-    if not DATA.is_dir():
-        pytest.skip(f"shared data not found at {DATA}")
-    return DATA
 
 
 @pytest.fixture

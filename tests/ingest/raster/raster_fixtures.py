@@ -11,9 +11,7 @@ from affine import Affine
 from rasterio.enums import ColorInterp
 from rasterio.transform import from_origin
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "imagery"
-
-# A 0.5 m grid in UTM 16N (Atlanta), the CRS of two of the shared samples.
+# A 0.5 m grid in UTM 16N (Atlanta), the CRS of two of the real samples.
 UTM16N = "EPSG:32616"
 ORIGIN = from_origin(733_600.0, 3_725_140.0, 0.5, 0.5)
 

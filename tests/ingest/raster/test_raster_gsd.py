@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 import rasterio
@@ -12,6 +11,7 @@ from rasterio.crs import CRS
 
 from ingest.errors import UnknownCRS
 from ingest.raster import ground_sample_distance, open_raster
+from tests.support.sample_data import sample
 
 # GRS80 / WGS84 ellipsoid, for the independent expected values below.
 A = 6_378_137.0
@@ -74,11 +74,10 @@ def test_web_mercator_is_corrected_by_its_scale_at_the_centre() -> None:
     assert gsd == pytest.approx(size * 0.5, rel=5e-3)
 
 
-def test_real_web_mercator_sample(shared_imagery: Path) -> None:
-    path = (
-        shared_imagery
-        / "spacenet-sn7"
-        / ("SN7_global_monthly_2020_01_mosaic_L15-0331E-1257N_1327_3160_13_uint8_clipped.tif")
+def test_real_web_mercator_sample() -> None:
+    path = sample(
+        "imagery/spacenet-sn7/"
+        "SN7_global_monthly_2020_01_mosaic_L15-0331E-1257N_1327_3160_13_uint8_clipped.tif"
     )
     info = open_raster(str(path))
     with rasterio.open(path) as dataset:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import rasterio
@@ -14,6 +12,7 @@ from rasterio.windows import Window
 
 from ingest.errors import NoApplicableScale, UnknownScale
 from ingest.raster import build_pyramid, level_for, open_raster
+from tests.support.sample_data import sample
 
 
 def _blocks(image: np.ndarray, size: int) -> np.ndarray:
@@ -87,8 +86,8 @@ def test_image_serving_no_scale_is_refused(make_tif: MakeTif) -> None:
         build_pyramid(info)
 
 
-def test_real_clip_pyramid(shared_imagery: Path) -> None:
-    info = open_raster(str(shared_imagery / "new-brunswick" / "23322E759967N_clipped_1m_1of2.tif"))
+def test_real_clip_pyramid() -> None:
+    info = open_raster(str(sample("imagery/new-brunswick/23322E759967N_clipped_1m_1of2.tif")))
     levels = build_pyramid(info)
     assert [(lv.scale, lv.width, lv.height) for lv in levels] == [
         (2000, 280, 341),

@@ -27,6 +27,7 @@ from ingest.errors import (
     UnsupportedDtype,
 )
 from ingest.raster import build_pyramid, open_raster, tile_windows
+from tests.support.sample_data import sample
 
 
 def test_valid_rgb_geotiff_is_described(make_tif: MakeTif, rgb_uint8: np.ndarray) -> None:
@@ -223,18 +224,21 @@ def test_cloud_optimised_geotiff_opens_and_reads(
     np.testing.assert_array_equal(pixels.rgb, np.tile(rgb_uint8, (1, 2, 2))[:, :64, :64])
 
 
-def test_real_samples_open(shared_imagery: Path) -> None:
-    expected = {
-        "new-brunswick/23322E759967N_clipped_1m_1of2.tif": (280, 341, 2953),
-        "quebec-tiles/tiled_image_1.tif": (512, 512, 2949),
-        "massachusetts/22978945_15_uint8_clipped.tif": (92, 169, 26986),
-        "massachusetts/23429155_15_uint8_clipped.tif": (67, 93, 26986),
-    }
-    for name, (width, height, epsg) in expected.items():
-        info = open_raster(str(shared_imagery / name))
-        assert (info.width, info.height, info.epsg) == (width, height, epsg)
-        assert info.bands == (1, 2, 3)
-        with rasterio.open(shared_imagery / name) as dataset:
-            res_x, res_y = dataset.res
-        # All four CRSs are in metres with small scale error: GSD is the nominal pixel size.
-        assert info.gsd_m == pytest.approx((res_x * res_y) ** 0.5, rel=1e-9)
+@pytest.mark.parametrize(
+    ("name", "width", "height", "epsg"),
+    [
+        ("new-brunswick/23322E759967N_clipped_1m_1of2.tif", 280, 341, 2953),
+        ("quebec-tiles/tiled_image_1.tif", 512, 512, 2949),
+        ("massachusetts/22978945_15_uint8_clipped.tif", 92, 169, 26986),
+        ("massachusetts/23429155_15_uint8_clipped.tif", 67, 93, 26986),
+    ],
+)
+def test_real_samples_open(name: str, width: int, height: int, epsg: int) -> None:
+    path = sample(f"imagery/{name}")
+    info = open_raster(str(path))
+    assert (info.width, info.height, info.epsg) == (width, height, epsg)
+    assert info.bands == (1, 2, 3)
+    with rasterio.open(path) as dataset:
+        res_x, res_y = dataset.res
+    # All four CRSs are in metres with small scale error: GSD is the nominal pixel size.
+    assert info.gsd_m == pytest.approx((res_x * res_y) ** 0.5, rel=1e-9)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import rasterio
@@ -13,6 +11,7 @@ from rasterio.windows import Window
 from ingest.errors import EmptyRaster
 from ingest.raster import Stretch, build_pyramid, open_raster
 from ingest.raster.stretch import compute_stretch
+from tests.support.sample_data import sample
 
 
 def _ramp(dtype: str) -> np.ndarray:
@@ -111,8 +110,8 @@ def test_percentiles_come_from_a_decimated_read_not_the_full_image() -> None:
     assert stretch.low[0] == pytest.approx(np.percentile(sample, 2))
 
 
-def test_real_panchromatic_uint16_sample(shared_imagery: Path) -> None:
-    path = shared_imagery / "atlanta-solaris" / "sample_geotiff.tif"
+def test_real_panchromatic_uint16_sample() -> None:
+    path = sample("imagery/atlanta-solaris/sample_geotiff.tif")
     info = open_raster(str(path))
     assert info.bands == (1, 1, 1)
     assert info.dtype == "uint16"

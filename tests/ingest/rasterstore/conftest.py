@@ -1,25 +1,15 @@
-"""Fixtures of the raster store tests: the shared imagery folder (skipped where absent) and a
-client on the test stack's emptied Neo4j."""
+"""Fixtures of the raster store tests: a client on the test stack's emptied Neo4j.
+
+Real samples are found by the tests themselves through ``tests.support.sample_data``.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
 from graphdb.client import GraphClient
 from graphdb.schema import apply_schema
-
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "imagery"
-
-
-@pytest.fixture
-def shared_imagery() -> Path:
-    """The shared imagery folder; the test is skipped where the checkout lacks it."""
-    if not DATA.is_dir():
-        pytest.skip(f"shared data not found at {DATA}")
-    return DATA
 
 
 @pytest.fixture

@@ -17,19 +17,19 @@ from shapely.geometry import box
 from ingest.errors import RasterStoreError
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore, RasterStoreSettings, default_store_uri
+from tests.support.sample_data import sample
 
 SAMPLES = [
-    "new-brunswick/23322E759967N_clipped_1m_2of2.tif",
-    "atlanta-solaris/sample_geotiff.tif",
-    "quebec-tiles/tiled_image_1.tif",
+    "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif",
+    "imagery/atlanta-solaris/sample_geotiff.tif",
+    "imagery/quebec-tiles/tiled_image_1.tif",
 ]
+"""Sample paths (``tests.support.sample_data.sample``): RGB uint8, panchromatic uint16, tiled."""
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
-def test_a_stored_raster_is_a_valid_cog_with_the_source_pixels(
-    shared_imagery: Path, tmp_path: Path, sample: str
-) -> None:
-    source = shared_imagery / sample
+@pytest.mark.parametrize("name", SAMPLES)
+def test_a_stored_raster_is_a_valid_cog_with_the_source_pixels(tmp_path: Path, name: str) -> None:
+    source = sample(name)
     stored = RasterStore(tmp_path / "store").put(open_raster(str(source)))
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
     assert stored.sha256 == sha
@@ -53,10 +53,8 @@ def test_a_stored_raster_is_a_valid_cog_with_the_source_pixels(
     assert (stored.width, stored.height, stored.epsg) == (cog.width, cog.height, cog.crs.to_epsg())
 
 
-def test_putting_the_same_content_twice_stores_one_file(
-    shared_imagery: Path, tmp_path: Path
-) -> None:
-    source = shared_imagery / SAMPLES[0]
+def test_putting_the_same_content_twice_stores_one_file(tmp_path: Path) -> None:
+    source = sample(SAMPLES[0])
     copy = tmp_path / "renamed.tif"
     copy.write_bytes(source.read_bytes())
     store = RasterStore(tmp_path / "store")
@@ -71,18 +69,18 @@ def test_putting_the_same_content_twice_stores_one_file(
     ]
 
 
-def test_a_damaged_stored_file_is_written_again(shared_imagery: Path, tmp_path: Path) -> None:
+def test_a_damaged_stored_file_is_written_again(tmp_path: Path) -> None:
     store = RasterStore(tmp_path / "store")
-    info = open_raster(str(shared_imagery / SAMPLES[0]))
+    info = open_raster(str(sample(SAMPLES[0])))
     stored = store.put(info)
     Path(stored.uri).write_bytes(b"II*\x00 truncated")
     again = store.put(info)
     assert cog_validate(again.uri, quiet=True)[0]
 
 
-def test_a_remote_store_uploads_through_fsspec(shared_imagery: Path) -> None:
+def test_a_remote_store_uploads_through_fsspec() -> None:
     store = RasterStore("memory://orthograph-test/rasters")
-    stored = store.put(open_raster(str(shared_imagery / SAMPLES[0])))
+    stored = store.put(open_raster(str(sample(SAMPLES[0]))))
     fs = fsspec.filesystem("memory")
     assert stored.uri.startswith("memory://orthograph-test/rasters/")
     assert fs.cat(stored.uri)[:4] == b"II*\x00"
@@ -90,10 +88,10 @@ def test_a_remote_store_uploads_through_fsspec(shared_imagery: Path) -> None:
     fs.rm(stored.uri)
 
 
-def test_an_unknown_store_protocol_is_a_clear_error(shared_imagery: Path) -> None:
+def test_an_unknown_store_protocol_is_a_clear_error() -> None:
     store = RasterStore("nosuchproto://bucket/rasters")
     with pytest.raises(RasterStoreError, match="nosuchproto://bucket/rasters"):
-        store.put(open_raster(str(shared_imagery / SAMPLES[0])))
+        store.put(open_raster(str(sample(SAMPLES[0]))))
 
 
 def test_the_default_store_is_under_the_home_folder(tmp_path: Path) -> None:

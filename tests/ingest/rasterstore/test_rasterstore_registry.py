@@ -16,13 +16,14 @@ from graphdb.repository import Neo4jGraph
 from graphdb.schema import apply_schema
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
+from tests.support.sample_data import sample
 
-SAMPLE = "new-brunswick/23322E759967N_clipped_1m_2of2.tif"
+SAMPLE = "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif"
 
 
 @pytest.fixture
-def record(shared_imagery: Path, tmp_path: Path) -> RasterRecord:
-    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(shared_imagery / SAMPLE)))
+def record(tmp_path: Path) -> RasterRecord:
+    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(sample(SAMPLE))))
     return RasterRecord(**asdict(stored))
 
 

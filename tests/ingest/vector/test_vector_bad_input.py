@@ -18,8 +18,10 @@ from ingest.errors import (
     UnsupportedFormat,
 )
 from ingest.vector.pipeline import build_scene_graph
+from tests.support.sample_data import sample
 
-BAKER_LAKE = Path("imagery/new-brunswick/BakerLake_2017_clipped.gpkg")
+BAKER_LAKE = "imagery/new-brunswick/BakerLake_2017_clipped.gpkg"
+"""Sample path (``tests.support.sample_data.sample``) of a real one-layer GeoPackage."""
 
 
 def _mapping(folder: Path, **document: object) -> Path:
@@ -68,10 +70,10 @@ def test_unknown_class_in_mapping(tmp_path):
         build_scene_graph(path, mapping=mapping)
 
 
-def test_mapping_column_not_in_layer(shared_data, tmp_path):
+def test_mapping_column_not_in_layer(tmp_path):
     mapping = _mapping(tmp_path, column="Niveau_9", values={"Building": "building"})
     with pytest.raises(InvalidMapping, match="Niveau_9.*Niveau_3"):
-        build_scene_graph(shared_data / BAKER_LAKE, mapping=mapping)
+        build_scene_graph(sample(BAKER_LAKE), mapping=mapping)
 
 
 def test_mapping_that_matches_nothing(tmp_path):
@@ -88,9 +90,10 @@ def test_mapping_on_osm_data(liechtenstein, tmp_path):
         build_scene_graph(liechtenstein, mapping=mapping)
 
 
-def test_unknown_layer(shared_data):
+def test_unknown_layer():
+    path = sample(BAKER_LAKE)
     with pytest.raises(UnknownLayer, match="BakerLake_2017"):
-        build_scene_graph(shared_data / BAKER_LAKE, layer="roads")
+        build_scene_graph(path, layer="roads")
 
 
 def test_several_layers_need_a_choice(tmp_path):

