@@ -27,7 +27,7 @@ from neo4j import Driver, GraphDatabase
 from config.connections import PROJECT_ROOT
 from stack import StackStatus, up
 from stack.settings import StackSettings, get_settings
-from tests.support.skips import NOT_APPLICABLE, is_logical, strict
+from tests.support.skips import NOT_APPLICABLE
 
 TEST_STACK = {
     "ORTHOGRAPH_HOME": str(PROJECT_ROOT / ".orthograph" / "test"),
@@ -35,6 +35,9 @@ TEST_STACK = {
     "ORTHOGRAPH_REDIS_URL": "redis://127.0.0.1:6380/0",
 }
 STACK_FIXTURES = {"local_stack", "neo4j_driver", "graph", "redis_client"}
+
+pytest_plugins = ["tests.support.strict_skips"]
+"""The rule that a strict run (CI) fails on any skip that is not logical."""
 
 CLEAR_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 """Deletes in batches so a big leftover graph does not need one huge transaction."""
@@ -57,36 +60,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
-
-
-_UNEXPLAINED_SKIPS: list[str] = []
-"""``nodeid: reason`` of each skip that is not logical, gathered for the strict run's verdict."""
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Remember every skip whose reason is not a logical one."""
-    if report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        if not is_logical(reason):
-            _UNEXPLAINED_SKIPS.append(f"{report.nodeid}: {reason}")
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail a strict run that skipped a test for anything but a logical reason."""
-    if _UNEXPLAINED_SKIPS and strict() and exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say which skips made a strict run fail, and how to tell a user's run from a strict one."""
-    if _UNEXPLAINED_SKIPS and strict():
-        terminalreporter.section("skips not allowed in a strict run", sep="=", red=True)
-        for line in _UNEXPLAINED_SKIPS:
-            terminalreporter.line(line)
-        terminalreporter.line(
-            f"{len(_UNEXPLAINED_SKIPS)} test(s) skipped for a missing part while ../shared is "
-            "present (or ORTHOGRAPH_TESTS_STRICT=1): in CI that is a failure."
-        )
 
 
 def _cuda_available() -> bool:

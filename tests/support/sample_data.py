@@ -18,7 +18,7 @@ RESEARCH_ONLY = ("training/", "change/", "imagery/massachusetts", "imagery/quebe
 
 
 def find_sample(relative: str) -> Path | None:
-    """The first existing copy of ``relative`` (file or folder), vendored first; ``None`` if none."""
+    """The first existing copy of ``relative`` (file or folder), vendored first, else ``None``."""
     for root in (*VENDORED_ROOTS, shared_data_root()):
         candidate = root / relative
         if candidate.exists():

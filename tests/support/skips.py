@@ -23,7 +23,7 @@ NOT_APPLICABLE = "not applicable: "
 
 
 def strict() -> bool:
-    """Whether every part must be present: ``ORTHOGRAPH_TESTS_STRICT``, else ``../shared`` exists."""
+    """Whether every part must be there: ``ORTHOGRAPH_TESTS_STRICT``, else ``../shared`` exists."""
     setting = os.environ.get("ORTHOGRAPH_TESTS_STRICT", "").strip().lower()
     if setting in {"1", "true", "yes"}:
         return True
@@ -38,7 +38,7 @@ def not_applicable(reason: str) -> NoReturn:
 
 
 def missing(what: str, fix: str) -> NoReturn:
-    """Skip (user's machine) or fail (strict run) because ``what`` is absent; ``fix`` says how to get it."""
+    """Skip (user's machine) or fail (strict run) because ``what`` is absent; ``fix`` says how."""
     message = f"missing {what}: {fix}"
     if strict():
         pytest.fail(f"{message} (a strict run, where ../shared is present, may not skip for it)")
@@ -46,5 +46,5 @@ def missing(what: str, fix: str) -> NoReturn:
 
 
 def is_logical(reason: str) -> bool:
-    """Whether a skip reason (as pytest reports it, maybe with a ``Skipped: `` prefix) is logical."""
+    """Whether a skip reason (as pytest reports it, maybe after ``Skipped: ``) is a logical one."""
     return reason.removeprefix("Skipped: ").startswith(NOT_APPLICABLE)
