@@ -71,11 +71,15 @@ class ChangeKind(Enum):
     RELATION_VANISHED = DiffChangeKind.RELATION_VANISHED
 
 
-@strawberry.enum(description="Life of a map state (readers see COMMITTED and RETIRED ones).")
+@strawberry.enum(
+    description="Life of a map state version (a name reads its COMMITTED or RETIRED version; "
+    "REPLACED versions read by id)."
+)
 class StateStatus(Enum):
     UNCOMMITTED = GraphStateStatus.UNCOMMITTED
     COMMITTED = GraphStateStatus.COMMITTED
     RETIRED = GraphStateStatus.RETIRED
+    REPLACED = GraphStateStatus.REPLACED
     DISCARDING = GraphStateStatus.DISCARDING
 
 

@@ -13,6 +13,7 @@ from cli.query import app as query_app
 from cli.render import render
 from cli.serve import serve
 from cli.stack import app as stack_app
+from cli.states import app as states_app
 from cli.train import train
 from cli.worker import worker
 
@@ -25,6 +26,7 @@ app.add_typer(stack_app, name="stack")
 app.command("export")(export)
 app.command("render")(render)
 app.add_typer(query_app, name="query")
+app.add_typer(states_app, name="states")
 app.command("serve")(serve)
 app.add_typer(jobs_app, name="jobs")
 app.command("worker")(worker)

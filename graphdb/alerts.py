@@ -21,7 +21,7 @@ from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.diff import Alert, Severity, to_alert
 from graphdb.errors import GraphError, InvalidQuery
-from graphdb.models import READABLE, Page
+from graphdb.models import HISTORIC, READABLE, Page
 from graphdb.params import page_limit
 
 _SEP = "|"
@@ -104,7 +104,7 @@ class AlertBook:
 
     def get(self, ids: Sequence[str]) -> list[AlertRecord]:
         """Alerts by id (missing or invisible ones are skipped)."""
-        params = {"ids": list(ids), "readable": list(READABLE)}
+        params = {"ids": list(ids), "readable": list(HISTORIC)}
         return [_record(r) for r in self._client.fetch(queries.load("alert_get"), params)]
 
     def decide(

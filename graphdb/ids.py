@@ -19,8 +19,15 @@ def digest(*parts: object) -> str:
 
 
 def state_id(name: str) -> str:
-    """Id of the map state called ``name`` (names are unique, so the name decides the id)."""
+    """Id of the first version of the map state called ``name`` (and of every state written
+    before versions existed), so graphs from earlier releases keep their ids."""
     return "s" + digest("state", name)
+
+
+def version_id(name: str, token: str) -> str:
+    """Id of one version of the state ``name``, written by ``token`` (a job id, so a retried job
+    writes the same version and the same object ids; a fresh token for a one-off write)."""
+    return "s" + digest("state", name, token)
 
 
 def object_id(state: str, scale: int, cls: str, key: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidQuery
-from graphdb.models import READABLE, BBox, GraphObject, HierarchyLink, MapState, Page
+from graphdb.models import HISTORIC, READABLE, BBox, GraphObject, HierarchyLink, MapState, Page
 from graphdb.nodes import object_page, to_object, to_state
 from graphdb.params import hierarchy_depth, object_filter, page_limit, stored_reading
 from ingest.ontology import get_predicate
@@ -47,8 +47,14 @@ class Lookups:
         self._client = client
 
     def states(self, *, ids: Sequence[str] = (), names: Sequence[str] = ()) -> list[MapState]:
-        """Readable states with any of the ``ids`` or ``names`` (unknown ones are skipped)."""
-        params = {"ids": list(ids), "names": list(names), "readable": list(READABLE)}
+        """Versions with any of the ``ids`` (replaced ones too) and the current versions of any
+        of the ``names`` (unknown ones are skipped)."""
+        params = {
+            "ids": list(ids),
+            "names": list(names),
+            "readable": list(READABLE),
+            "historic": list(HISTORIC),
+        }
         return [to_state(r) for r in self._client.fetch(queries.load("lookup_states"), params)]
 
     def relations(

@@ -23,20 +23,27 @@ T = TypeVar("T")
 class StateStatus(StrEnum):
     """Life of a map state.
 
-    ``uncommitted`` while its batches are written (no reader sees it), ``committed`` once one
-    transaction flips it (readers see all of it), ``retired`` when superseded but kept as
-    history (still readable), ``discarding`` while an abandoned or purged state is deleted
+    Each status is that of one *version* of a named state. ``uncommitted`` while its batches
+    are written (no reader sees it), ``committed`` once one transaction flips it (readers see
+    all of it, and its name now resolves to it), ``retired`` when a newer state of the area
+    superseded it but it is kept as history (still readable by name), ``replaced`` when a newer
+    version of the same name took its place (kept for history and diffs, readable by version
+    id, purged only on request), ``discarding`` while an abandoned or purged version is deleted
     (invisible, refuses writes; finishing the deletion is always allowed).
     """
 
     UNCOMMITTED = "uncommitted"
     COMMITTED = "committed"
     RETIRED = "retired"
+    REPLACED = "replaced"
     DISCARDING = "discarding"
 
 
 READABLE = (StateStatus.COMMITTED.value, StateStatus.RETIRED.value)
-"""The statuses readers may see."""
+"""The statuses a state *name* resolves to: the current version of each name."""
+
+HISTORIC = (*READABLE, StateStatus.REPLACED.value)
+"""The statuses a read by version id may see: current versions and the ones they replaced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,10 @@ class Area:
 
 @dataclass(frozen=True, slots=True)
 class MapState:
-    """The graph of one area as of a date from one source (an OSM extract, an acquisition)."""
+    """One version of the graph of one area as of a date from one source (an OSM extract, an
+    acquisition). ``id`` is the version id (the key of caches and "identical graph" checks);
+    ``version`` counts the versions of ``name`` from 1; a replaced version names its successor
+    in ``replaced_by``."""
 
     id: str
     name: str
@@ -64,6 +74,9 @@ class MapState:
     committed_at: datetime | None = None
     object_count: int | None = None
     relation_count: int | None = None
+    version: int = 1
+    replaced_at: datetime | None = None
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

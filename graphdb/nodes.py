@@ -60,6 +60,9 @@ def to_state(row: dict[str, Any]) -> MapState:
         committed_at=_native(s.get("committed_at")),
         object_count=s.get("object_count"),
         relation_count=s.get("relation_count"),
+        version=int(s.get("version") or 1),
+        replaced_at=_native(s.get("replaced_at")),
+        replaced_by=s.get("replaced_by"),
     )
 
 

@@ -6,8 +6,9 @@ objects, diff against the latest older committed state of the same area with obj
 scale, and store the alerts.
 
 Anything that fails before the commit (a refused record, Neo4j going away, Ctrl-C) deletes the
-uncommitted state and the raster nodes nobody else uses, so a failed ingest leaves no trace and
-no half map. After the commit the state stands: a failed diff can be run again on its own
+uncommitted version and the raster nodes nobody else uses, so a failed ingest leaves no trace and
+no half map, and a replaced state's current version is untouched until the commit. After the
+commit the state stands: a failed diff can be run again on its own
 (:func:`record_changes`, which stores alerts by deterministic id, so running it twice stores them
 once). The CLI and single-process callers use :func:`publish_scene_graph`; the Celery jobs write
 and commit with retries of their own and then call :func:`record_changes` too.
@@ -58,14 +59,14 @@ def previous_at_scale(graph: GraphRepository, state: MapState, scale: int) -> Ma
         if s.status is StateStatus.COMMITTED and s.as_of < state.as_of and s.id != state.id
     ]
     for candidate in sorted(earlier, key=lambda s: (s.as_of, s.committed_at), reverse=True):
-        if graph.objects(candidate.name, scale=scale, limit=1).items:
+        if graph.objects(candidate.id, scale=scale, limit=1).items:
             return candidate
     return None
 
 
 def scales_present(graph: GraphRepository, state: MapState) -> list[int]:
     """The ladder scales at which a committed state has at least one object."""
-    return [d for d in SCALE_DENOMINATORS if graph.objects(state.name, scale=d, limit=1).items]
+    return [d for d in SCALE_DENOMINATORS if graph.objects(state.id, scale=d, limit=1).items]
 
 
 def record_changes(
@@ -84,7 +85,7 @@ def record_changes(
         if previous is None:
             continue
         say(f"1:{scale}: diff against {previous.name!r}")
-        diff = graph.diff(previous.name, state.name, scale=scale)
+        diff = graph.diff(previous.id, state.id, scale=scale)
         alerts += graph.record_alerts(diff)
         diffs.append(diff)
     return Changes(tuple(diffs), tuple(alerts))
@@ -97,16 +98,16 @@ def _abandon(
     rasters: Sequence[RasterRecord],
     error: BaseException,
 ) -> None:
-    """Delete the uncommitted state and orphaned raster nodes; a failure here is noted on
-    ``error`` rather than hiding it."""
+    """Delete the uncommitted version (by id) and orphaned raster nodes; a failure here is noted
+    on ``error`` rather than hiding it."""
     try:
         graph.cleanup(state)
         if rasters:
             registry.forget_unused([r.sha256 for r in rasters])
     except GraphError as cleanup_error:
         error.add_note(
-            f"deleting the uncommitted state {state!r} failed too ({cleanup_error}); it stays "
-            "invisible to readers: delete it later with the same name and replace."
+            f"deleting the uncommitted version {state!r} failed too ({cleanup_error}); it stays "
+            "invisible to readers: the next replace of the same name deletes it."
         )
 
 
@@ -124,22 +125,23 @@ def publish_scene_graph(
 ) -> Published:
     """Write ``scene`` as the committed state ``state`` of ``area`` as of ``as_of``.
 
-    ``replace`` deletes an existing state of that name first (``StateExists`` otherwise);
+    ``replace`` writes a new version of an existing state of that name, which stays readable
+    until the new one commits and is then kept as history (``StateExists`` otherwise);
     ``rasters`` are the stored images the scene was made from. Returns the committed state
     with its diffs (one per scale that has a predecessor) and the number of alerts stored.
     """
     say = progress or (lambda _message: None)
     registry = RasterRegistry(graph.client)
-    graph.begin_state(
+    version = graph.begin_state(
         state, area=area, as_of=as_of, coverage=scene.coverage, source=source, replace=replace
     )
     try:
         say(f"writing {len(scene.objects)} objects, {len(scene.relations)} relations")
-        counts = graph.write(state, scene.objects, scene.relations)
-        registry.register(state, rasters)
-        committed = graph.commit(state)
+        counts = graph.write(version.id, scene.objects, scene.relations)
+        registry.register(version.id, rasters)
+        committed = graph.commit(version.id)
     except BaseException as error:
-        _abandon(graph, state, registry, rasters, error)
+        _abandon(graph, version.id, registry, rasters, error)
         raise
     say(f"committed {state!r}")
     scales = sorted({obj.scale for obj in scene.objects})

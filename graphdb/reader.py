@@ -29,7 +29,7 @@ from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidQuery, ObjectNotFound
 from graphdb.geometry import cells_covering
-from graphdb.models import READABLE, BBox, GraphObject, HierarchyLink, Page, Triplet
+from graphdb.models import HISTORIC, BBox, GraphObject, HierarchyLink, Page, Triplet
 from graphdb.nodes import object_page, to_object
 from graphdb.params import (
     MAX_HIERARCHY_DEPTH,
@@ -82,7 +82,7 @@ class MapReader:
     def objects_by_id(self, ids: Sequence[str]) -> list[GraphObject]:
         """Objects of readable states by id, in no particular order (missing ids are skipped)."""
         rows = self._client.fetch(
-            queries.load("objects_by_id"), {"ids": list(ids), "readable": list(READABLE)}
+            queries.load("objects_by_id"), {"ids": list(ids), "readable": list(HISTORIC)}
         )
         return [to_object(r["object"]) for r in rows]
 

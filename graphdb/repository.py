@@ -30,7 +30,7 @@ from graphdb.models import (
 from graphdb.params import MAX_HIERARCHY_DEPTH
 from graphdb.reader import MapReader
 from graphdb.schema import apply_schema
-from graphdb.states import StateStore
+from graphdb.states import Retention, StateStore
 from graphdb.writer import GraphWriter
 from ingest.records import MapObject, Relation
 
@@ -56,8 +56,10 @@ class GraphRepository(Protocol):
         coverage: BaseGeometry,
         source: str = "",
         replace: bool = False,
+        token: str | None = None,
     ) -> MapState:
-        """Start an uncommitted state (``StateExists`` unless ``replace``)."""
+        """Start an uncommitted version of a state (``StateExists`` when the name has a current
+        version, unless ``replace``); ``token`` decides the version id (a job's id)."""
         ...
 
     def write(
@@ -66,8 +68,9 @@ class GraphRepository(Protocol):
         """Validate and write records into an uncommitted state, in idempotent batches."""
         ...
 
-    def commit(self, state: str) -> MapState:
-        """Publish an uncommitted state atomically."""
+    def commit(self, state: str, *, job_id: str | None = None) -> MapState:
+        """Publish an uncommitted version atomically (the version it replaces becomes history);
+        with ``job_id``, only while that job is RUNNING."""
         ...
 
     def cleanup(self, state: str) -> int:
@@ -79,7 +82,22 @@ class GraphRepository(Protocol):
         ...
 
     def purge(self, state: str) -> int:
-        """Delete a retired state with its objects and alerts; returns the objects deleted."""
+        """Delete a retired state (or a replaced version, by id) with its objects and alerts;
+        returns the objects deleted."""
+        ...
+
+    def purge_replaced(
+        self, retention: Retention, *, name: str | None = None, dry_run: bool = False
+    ) -> list[MapState]:
+        """Delete the replaced versions ``retention`` lets go; the versions deleted."""
+        ...
+
+    def versions(self, name: str) -> list[MapState]:
+        """Every version of a state, newest first (``StateNotFound``)."""
+        ...
+
+    def version(self, version_id: str) -> MapState | None:
+        """One version by id, whatever its status (None when there is none)."""
         ...
 
     def state(self, name: str, *, include_private: bool = False) -> MapState:
@@ -191,6 +209,9 @@ class Neo4jGraph:
         self.cleanup = self._states.cleanup
         self.retire = self._states.retire
         self.purge = self._states.purge
+        self.purge_replaced = self._states.purge_replaced
+        self.versions = self._states.versions
+        self.version = self._states.version
         self.state = self._states.get
         self.states = self._states.of_area
         self.previous_state = self._states.previous

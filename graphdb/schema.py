@@ -58,8 +58,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE CONSTRAINT object_state_key IF NOT EXISTS "
             "FOR (o:Object) REQUIRE (o.state_id, o.key) IS UNIQUE",
             "CREATE CONSTRAINT map_state_id IF NOT EXISTS FOR (s:MapState) REQUIRE s.id IS UNIQUE",
-            "CREATE CONSTRAINT map_state_name IF NOT EXISTS "
-            "FOR (s:MapState) REQUIRE s.name IS UNIQUE",
+            # Version 1 also made MapState.name unique; version 4 drops that (a name has many
+            # versions), so it is no longer created here: re-applying version 1 to a graph with
+            # versions must not fail.
             "CREATE CONSTRAINT area_id IF NOT EXISTS FOR (a:Area) REQUIRE a.id IS UNIQUE",
             "CREATE CONSTRAINT area_name IF NOT EXISTS FOR (a:Area) REQUIRE a.name IS UNIQUE",
             "CREATE CONSTRAINT alert_id IF NOT EXISTS FOR (a:Alert) REQUIRE a.id IS UNIQUE",
@@ -100,6 +101,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE RANGE INDEX job_tile_job IF NOT EXISTS FOR (t:JobTile) ON (t.job_id)",
             "CREATE CONSTRAINT raster_sha256 IF NOT EXISTS "
             "FOR (r:Raster) REQUIRE r.sha256 IS UNIQUE",
+        ),
+    ),
+    Migration(
+        4,
+        "versioned states: a name resolves to one current version and one being written",
+        (
+            "DROP CONSTRAINT map_state_name IF EXISTS",
+            "CREATE RANGE INDEX map_state_name_version IF NOT EXISTS "
+            "FOR (s:MapState) ON (s.name, s.version)",
+            "CREATE CONSTRAINT map_state_head IF NOT EXISTS "
+            "FOR (s:MapState) REQUIRE s.head_name IS UNIQUE",
+            "CREATE CONSTRAINT map_state_pending IF NOT EXISTS "
+            "FOR (s:MapState) REQUIRE s.pending_name IS UNIQUE",
+            "CREATE RANGE INDEX map_state_status IF NOT EXISTS FOR (s:MapState) ON (s.status)",
+        ),
+        backfills=(
+            # Every state written before versions existed is version 1 of its name.
+            "MATCH (s:MapState) WHERE s.version IS NULL "
+            "WITH s LIMIT 10000 "
+            "SET s.version = 1, "
+            "s.head_name = CASE WHEN s.status IN ['committed', 'retired'] THEN s.name END, "
+            "s.pending_name = CASE WHEN s.status IN ['uncommitted', 'discarding'] "
+            "THEN s.name END "
+            "RETURN count(s) AS n",
         ),
     ),
 )

@@ -1,16 +1,25 @@
-"""Areas and map states: creation, the atomic commit, retirement and deletion.
+"""Areas and versioned map states: creation, the atomic commit, history and deletion.
 
-A state is written while ``uncommitted``, which no reader sees, and becomes visible all at once
-when :meth:`StateStore.commit` flips its status in one transaction. Deleting a state (cleanup of
-an abandoned write, purge of a retired state, replace) first moves it to ``discarding`` so
-writers stop and readers never see a half-deleted map, then deletes its objects in batches and
-finally the state node; an interrupted deletion is finished by calling it again.
+A state *name* points to one version. A new version is written under its own id
+(:func:`graphdb.ids.version_id`: a job's id decides it, so a retried job writes the same ids)
+while ``uncommitted``, which no reader sees, and :meth:`StateStore.commit` makes it the version
+its name resolves to in one transaction, turning the version it replaces into history
+(``replaced``, still readable by version id, with its alerts and decisions). Nothing is deleted
+by a replace: replaced versions go only through :meth:`StateStore.purge_replaced`, an explicit
+retention rule. Two unique constraints keep the pointers honest: at most one current version
+(``head_name``) and one version being written (``pending_name``) per name.
+
+Deleting a version (cleanup of an abandoned write, purge) first moves it to ``discarding`` so
+writers stop and readers never see a half-deleted map, then deletes its objects and alerts in
+batches and finally the version node; an interrupted deletion is finished by calling it again.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import shapely
@@ -29,18 +38,50 @@ from graphdb.errors import (
     StateNotFound,
     StateNotWritable,
 )
-from graphdb.models import READABLE, Area, MapState, StateStatus
+from graphdb.jobs import JobStatus
+from graphdb.models import HISTORIC, READABLE, Area, MapState, StateStatus
 from graphdb.nodes import to_area, to_state
 from graphdb.validate import check_geometries
 
 UNCOMMITTED = StateStatus.UNCOMMITTED.value
 COMMITTED = StateStatus.COMMITTED.value
 RETIRED = StateStatus.RETIRED.value
+REPLACED = StateStatus.REPLACED.value
 DISCARDING = StateStatus.DISCARDING.value
+
+JOB_SOURCE_MARK = " job:"
+"""What the ``source`` of a version written by a job holds before the job id (``workers``
+writes it): such a version is never deleted by someone else's replace, only by its job."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """A version a reference resolved to, and whether it is its name's current or pending one."""
+
+    state: MapState
+    head: bool
+    pending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """Which replaced versions a purge deletes: beyond the newest ``keep`` of each name, and
+    only those replaced before ``replaced_before`` (when given)."""
+
+    keep: int = 0
+    replaced_before: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.keep < 0:
+            raise InvalidRecord(f"keep must be 0 or more replaced versions, got {self.keep}")
 
 
 class StateStore:
-    """Life cycle of map states and their areas; ``delete_batch`` bounds one delete transaction."""
+    """Life cycle of map states and their areas; ``delete_batch`` bounds one delete transaction.
+
+    Wherever a state is named, a version id works too (``s`` + 32 hex digits), so a replaced
+    version can be read and diffed by its id.
+    """
 
     def __init__(self, client: GraphClient, *, delete_batch: int = 10_000) -> None:
         self._client = client
@@ -55,25 +96,46 @@ class StateStore:
         coverage: BaseGeometry,
         source: str = "",
         replace: bool = False,
+        token: str | None = None,
     ) -> MapState:
-        """Create an uncommitted state (and its area on first use).
+        """Create an uncommitted version of ``name`` (and its area on first use).
 
-        An existing state of that name is an error unless ``replace``, which deletes it first
-        (whatever its status) so the name starts over.
+        ``token`` decides the version id (a job passes its id; see :func:`ids.version_id`);
+        without one, the first version keeps :func:`ids.state_id` and later ones get a fresh id.
+        A current version of that name is an error unless ``replace``: then it stays readable
+        until the new version commits. A version being written by someone else is an error
+        (``StateExists``); an abandoned one (not written by a job) is deleted first when
+        ``replace``. Beginning again with the token of the version being written returns it.
         """
         if not name or not area:
             raise InvalidRecord("a map state needs a non-empty name and area")
         _check_coverage(coverage)
-        existing = self._find(name)
-        if existing is not None:
-            if not replace:
+        references = self._references(name)
+        pending = _pending(references)
+        version_id = self._version_id(name, token)
+        if pending is not None and pending.id == version_id:
+            if pending.status == UNCOMMITTED:
+                return pending
+            self._delete(pending, allowed=(DISCARDING,))
+        elif pending is not None:
+            abandoned = pending.status == DISCARDING or (
+                replace and JOB_SOURCE_MARK not in pending.source
+            )
+            if not abandoned:
                 raise StateExists(
-                    f"map state {name!r} exists ({existing.status}); choose another name or "
-                    "pass replace=True to delete it and start over"
+                    f"map state {name!r} is being written (version {pending.version}, "
+                    f"source {pending.source!r}); wait for it, or cancel its job"
                 )
-            self._delete(existing, allowed=tuple(StateStatus))
+            self._delete(pending, allowed=(UNCOMMITTED,))
+        head = _head(references)
+        if head is not None and not replace:
+            raise StateExists(
+                f"map state {name!r} exists ({head.status}, version {head.version}); choose "
+                "another name or replace it (the current version stays readable until the "
+                "new one commits, then is kept as history)"
+            )
         params = {
-            "id": ids.state_id(name),
+            "id": version_id,
             "name": name,
             "area": area,
             "as_of": as_of,
@@ -86,54 +148,102 @@ class StateStore:
                 lambda tx: tx.run(queries.load("state_create"), params).single(strict=True)
             )
         except ConstraintError as exc:
-            raise StateExists(f"map state {name!r} was created concurrently") from exc
+            raise StateExists(f"map state {name!r} was begun concurrently") from exc
         return to_state(dict(row.items()))
 
-    def commit(self, name: str) -> MapState:
-        """Make an uncommitted state visible to readers, atomically; grow its area's coverage."""
-        state = self.get(name, include_private=True)
-        committed = self._client.write(lambda tx: _commit(tx, state))
+    def commit(self, ref: str, *, job_id: str | None = None) -> MapState:
+        """Make the version being written under ``ref`` (a name or version id) the current one,
+        atomically: the version it replaces becomes history; grow the area's coverage.
+
+        With ``job_id``, only while that job is RUNNING (read under the job's write lock in the
+        same transaction), so a job cancelled meanwhile never publishes its version.
+        """
+        state = self.get(ref, include_private=True)
+        committed = self._client.write(lambda tx: _commit(tx, state, job_id))
         if committed is None:
-            latest = self.get(name, include_private=True)
+            latest = self.version(state.id)
+            status = latest.status if latest is not None else "deleted"
+            if latest is not None and latest.status == UNCOMMITTED and job_id is not None:
+                raise StateNotWritable(
+                    f"map state {state.name!r} (version {state.version}) was not committed: "
+                    f"job {job_id} is no longer running (cancelled or failed meanwhile)"
+                )
             raise StateNotWritable(
-                f"map state {name!r} is {latest.status}; only an uncommitted state can be committed"
+                f"map state {state.name!r} (version {state.version}) is {status}; only an "
+                "uncommitted version can be committed"
             )
         return committed
 
-    def retire(self, name: str) -> MapState:
+    def retire(self, ref: str) -> MapState:
         """Mark a committed state as superseded history (still readable, purgeable)."""
-        return self._transition(name, (COMMITTED,), RETIRED)
+        return self._transition(self.get(ref, include_private=True), (COMMITTED,), RETIRED)
 
-    def cleanup(self, name: str) -> int:
-        """Delete an abandoned uncommitted state and everything written to it; objects deleted."""
-        return self._delete(self.get(name, include_private=True), allowed=(UNCOMMITTED,))
+    def cleanup(self, ref: str) -> int:
+        """Delete an abandoned uncommitted version and everything written to it; objects
+        deleted."""
+        return self._delete(self.get(ref, include_private=True), allowed=(UNCOMMITTED,))
 
-    def purge(self, name: str) -> int:
-        """Delete a retired state, its objects and its alerts; objects deleted."""
-        return self._delete(self.get(name, include_private=True), allowed=(RETIRED,))
+    def purge(self, ref: str) -> int:
+        """Delete a retired state (or one replaced version, by id), its objects and its alerts;
+        objects deleted."""
+        return self._delete(self.get(ref, include_private=True), allowed=(RETIRED, REPLACED))
 
-    def get(self, name: str, *, include_private: bool = False) -> MapState:
-        """The state called ``name``; uncommitted ones only with ``include_private``."""
-        state = self._find(name)
-        if state is None or (not include_private and state.status not in READABLE):
+    def purge_replaced(
+        self, retention: Retention, *, name: str | None = None, dry_run: bool = False
+    ) -> list[MapState]:
+        """Delete the replaced versions (of ``name``, or of every state) that ``retention``
+        lets go, with their objects and alerts; the versions deleted (or, with ``dry_run``,
+        that would be). Current versions are never touched."""
+        params = {"status": REPLACED, "name": name}
+        rows = self._client.fetch(queries.load("states_replaced"), params)
+        replaced = [to_state(r) for r in rows]
+        doomed = _beyond_retention(replaced, retention)
+        if not dry_run:
+            for state in doomed:
+                self._delete(state, allowed=(REPLACED,))
+        return doomed
+
+    def get(self, ref: str, *, include_private: bool = False) -> MapState:
+        """The current version of the state called ``ref``, or the version with id ``ref``
+        (replaced ones too). With ``include_private``, the version being written under that name
+        comes first, and uncommitted versions are found by id."""
+        references = self._references(ref)
+        by_id = next((r.state for r in references if r.state.id == ref), None)
+        found = by_id or (_pending(references) if include_private else None) or _head(references)
+        visible = HISTORIC if by_id is not None else READABLE
+        if found is None or (not include_private and found.status not in visible):
             raise StateNotFound(
-                f"no committed map state {name!r}; list an area's states to see what exists"
+                f"no committed map state {ref!r}; list an area's states to see what exists"
             )
-        return state
+        return found
+
+    def version(self, version_id: str) -> MapState | None:
+        """The version with that id, whatever its status; None when there is none."""
+        return next(
+            (r.state for r in self._references(version_id) if r.state.id == version_id), None
+        )
+
+    def versions(self, name: str) -> list[MapState]:
+        """Every version of ``name``, newest first (``StateNotFound`` when there is none)."""
+        rows = self._client.fetch(queries.load("state_versions"), {"name": name})
+        if not rows:
+            raise StateNotFound(f"no map state {name!r}; list an area's states to see what exists")
+        return [to_state(r) for r in rows]
 
     def of_area(self, area: str, *, include_private: bool = False) -> list[MapState]:
-        """States of an area, oldest ``as_of`` first."""
+        """The current version of each state of an area, oldest ``as_of`` first; with
+        ``include_private``, every version in any status."""
         statuses = list(StateStatus) if include_private else list(READABLE)
         rows = self._client.fetch(
             queries.load("states_of_area"), {"area": area, "statuses": statuses}
         )
         return [to_state(r) for r in rows]
 
-    def previous(self, name: str) -> MapState | None:
+    def previous(self, ref: str) -> MapState | None:
         """The latest committed state of the same area with an earlier ``as_of``, if any."""
-        self.get(name, include_private=True)
+        state = self.get(ref, include_private=True)
         rows = self._client.fetch(
-            queries.load("state_previous"), {"name": name, "status": COMMITTED}
+            queries.load("state_previous"), {"id": state.id, "status": COMMITTED}
         )
         return to_state(rows[0]) if rows else None
 
@@ -164,27 +274,37 @@ class StateStore:
             raise AreaExists(f"area {new!r} exists already; pick another name") from exc
         return to_area(rows[0])
 
-    def _find(self, name: str) -> MapState | None:
-        rows = self._client.fetch(queries.load("state_get"), {"name": name})
-        return to_state(rows[0]) if rows else None
+    def _references(self, ref: str) -> list[_Reference]:
+        """The versions ``ref`` can mean: current and pending of that name, or that id."""
+        return [
+            _Reference(to_state(r), head=bool(r["head"]), pending=bool(r["pending"]))
+            for r in self._client.fetch(queries.load("state_get"), {"ref": ref})
+        ]
 
-    def _transition(self, name: str, allowed: Iterable[str], to: str) -> MapState:
-        current = self.get(name, include_private=True)
+    def _version_id(self, name: str, token: str | None) -> str:
+        """The id of a new version of ``name`` (see :meth:`begin`)."""
+        if token is not None:
+            return ids.version_id(name, token)
+        if not self._client.fetch(queries.load("state_versions"), {"name": name}):
+            return ids.state_id(name)
+        return ids.version_id(name, uuid.uuid4().hex)
+
+    def _transition(self, state: MapState, allowed: Iterable[str], to: str) -> MapState:
         allowed = tuple(allowed)
-        params = {"name": name, "to": to, "from": list(allowed)}
+        params = {"id": state.id, "to": to, "from": list(allowed)}
         rows = self._client.write(
             lambda tx: [dict(r.items()) for r in tx.run(queries.load("state_transition"), params)]
         )
         if not rows:
             raise StateNotWritable(
-                f"map state {name!r} is {current.status}; it must be one of {list(allowed)} "
-                f"to become {to}"
+                f"map state {state.name!r} (version {state.version}) is {state.status}; it "
+                f"must be one of {list(allowed)} to become {to}"
             )
         return to_state(rows[0])
 
     def _delete(self, state: MapState, *, allowed: tuple[str, ...]) -> int:
         if state.status != DISCARDING:
-            self._transition(state.name, allowed, DISCARDING)
+            self._transition(state, allowed, DISCARDING)
         deleted = self._drain("state_delete_objects", state.id)
         self._drain("state_delete_alerts", state.id)
         params = {"state_id": state.id, "status": DISCARDING}
@@ -202,9 +322,40 @@ class StateStore:
         return total
 
 
-def _commit(tx: ManagedTransaction, state: MapState) -> MapState | None:
+def _head(references: Iterable[_Reference]) -> MapState | None:
+    """The current version among ``references``."""
+    return next((r.state for r in references if r.head), None)
+
+
+def _pending(references: Iterable[_Reference]) -> MapState | None:
+    """The version being written (or being discarded) among ``references``."""
+    return next((r.state for r in references if r.pending), None)
+
+
+def _beyond_retention(replaced: list[MapState], retention: Retention) -> list[MapState]:
+    """Replaced versions (newest first within each name) past ``retention``."""
+    doomed: list[MapState] = []
+    seen: dict[str, int] = {}
+    for state in replaced:
+        seen[state.name] = seen.get(state.name, 0) + 1
+        if seen[state.name] <= retention.keep:
+            continue
+        cutoff, when = retention.replaced_before, state.replaced_at
+        if cutoff is None or (when is not None and when < cutoff):
+            doomed.append(state)
+    return doomed
+
+
+def _commit(tx: ManagedTransaction, state: MapState, job_id: str | None) -> MapState | None:
     """The commit transaction: flip the status, count, union the area's coverage."""
-    params = {"id": state.id, "to": COMMITTED, "from": UNCOMMITTED}
+    params = {
+        "id": state.id,
+        "to": COMMITTED,
+        "from": UNCOMMITTED,
+        "replaced": REPLACED,
+        "job_id": job_id,
+        "job_running": JobStatus.RUNNING.value,
+    }
     row = tx.run(queries.load("state_commit"), params).single()
     if row is None:
         return None

@@ -4,9 +4,11 @@ Exactly-once effects come from three rules, whatever the number of deliveries of
 
 1. Every write is idempotent (MERGE on deterministic ids in ``graphdb``), so a step that ran
    halfway and is run again ends with the same graph.
-2. The map state is *owned* by its job: its ``source`` ends with ``job:<id>``. A rerun picks up
-   its own uncommitted state (or finds it committed and skips to the alerts); a state of the
-   same name made by anything else fails the job instead of being written into.
+2. The job writes its own *version* of the map state, with id
+   ``graphdb.ids.version_id(state, job id)``: a rerun picks up its own uncommitted version (or
+   finds it committed and skips to the alerts); a current version of the same name is replaced
+   only when the job asked for it (``replace``), and a version someone else is writing fails the
+   job instead of being written into.
 3. The commit is one transaction that only an uncommitted state passes; a second execution that
    loses the race finds the state committed by its own job and carries on with the alerts, which
    are MERGEd by id. Alert events go out at least once: the job records that they were
@@ -21,11 +23,13 @@ from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
 
-from graphdb.errors import StateNotFound, StateNotWritable
+from graphdb import ids
+from graphdb.errors import StateExists, StateNotWritable
 from graphdb.jobs import Job, JobKind, JobStatus
 from graphdb.models import MapState, StateStatus
 from graphdb.publish import record_changes
 from graphdb.rasters import RasterRegistry
+from graphdb.states import JOB_SOURCE_MARK
 from workers.alerts import alert_feature, publish_features
 from workers.context import WorkerContext
 from workers.errors import StateTaken
@@ -58,45 +62,50 @@ def report(ctx: WorkerContext, job: Job, fraction: float, stage: str) -> None:
 
 
 def state_source(job: Job) -> str:
-    """The ``source`` of a job's map state: what it was made from, and which job owns it."""
-    return f"{job.kind.value}:{job.input_name} job:{job.id}"
+    """The ``source`` of a job's map state: what it was made from, and which job wrote it."""
+    return f"{job.kind.value}:{job.input_name}{JOB_SOURCE_MARK}{job.id}"
+
+
+def version_of(job: Job) -> str:
+    """The id of the state version ``job`` writes (the same for every run of the job)."""
+    return ids.version_id(job.state, job.id)
 
 
 def owned_state(ctx: WorkerContext, job: Job) -> MapState | None:
-    """The job's map state if it exists (``StateTaken`` when another job or ingest owns it)."""
-    try:
-        state = ctx.graph.state(job.state, include_private=True)
-    except StateNotFound:
+    """The job's version of its map state, unless it does not exist or is being deleted."""
+    state = ctx.graph.version(version_of(job))
+    if state is None or state.status is StateStatus.DISCARDING:
         return None
-    if not state.source.endswith(f"job:{job.id}"):
-        raise StateTaken(
-            f"map state {job.state!r} exists already (source {state.source!r}); submit again "
-            "with another --state name"
-        )
     return state
 
 
 def begin_state(ctx: WorkerContext, job: Job, coverage: BaseGeometry) -> MapState:
-    """The job's state: the existing one it owns, or a new uncommitted one over ``coverage``."""
+    """The job's version: the existing one, or a new uncommitted one over ``coverage``
+    (``StateTaken`` when the name has a version the job may not replace)."""
     state = owned_state(ctx, job)
     if state is not None:
         return state
-    return ctx.graph.begin_state(
-        job.state,
-        area=job.area,
-        as_of=job.as_of,
-        coverage=coverage,
-        source=state_source(job),
-    )
+    try:
+        return ctx.graph.begin_state(
+            job.state,
+            area=job.area,
+            as_of=job.as_of,
+            coverage=coverage,
+            source=state_source(job),
+            replace=bool(job.options.get("replace")),
+            token=job.id,
+        )
+    except StateExists as exc:
+        raise StateTaken(f"{exc}; or submit again with another --state name") from exc
 
 
 def commit_state(ctx: WorkerContext, job: Job) -> MapState:
-    """Commit the job's state; a state its own job committed already is returned as is."""
+    """Commit the job's version; one its own job committed already is returned as is."""
     try:
-        return ctx.graph.commit(job.state)
+        return ctx.graph.commit(version_of(job), job_id=job.id)
     except StateNotWritable:
         state = owned_state(ctx, job)
-        if state is not None and state.status is StateStatus.COMMITTED:
+        if state is not None and state.status is not StateStatus.UNCOMMITTED:
             return state
         raise
 
@@ -126,12 +135,9 @@ def fail_job(ctx: WorkerContext, job_id: str, reason: str) -> Job:
     job = ctx.jobs.get(job_id)
     if job.status is JobStatus.COMMITTED:
         return job
-    try:
-        state = owned_state(ctx, job)
-    except StateTaken:
-        state = None
+    state = owned_state(ctx, job)
     if state is not None and state.status is StateStatus.UNCOMMITTED:
-        ctx.graph.cleanup(state.name)
+        ctx.graph.cleanup(state.id)
     if job.kind is JobKind.IMAGERY:
         RasterRegistry(ctx.graph.client).forget_unused([job.input_sha256])
     ctx.jobs.drop_tiles(job.id)

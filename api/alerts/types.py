@@ -96,12 +96,22 @@ class Alert:
 
     @strawberry.field(description="The older state of the diff.")
     async def from_state(self, info: Info) -> MapState | None:
-        found = await info.context.loaders.states_by_name.load(self.raw.old_state)
+        loaders = info.context.loaders
+        found = await (
+            loaders.states_by_id.load(self.raw.old_state_id)
+            if self.raw.old_state_id
+            else loaders.states_by_name.load(self.raw.old_state)
+        )
         return MapState.of(found) if found is not None else None
 
     @strawberry.field(description="The newer state of the diff (the one the alert is about).")
     async def to_state(self, info: Info) -> MapState | None:
-        found = await info.context.loaders.states_by_name.load(self.raw.new_state)
+        loaders = info.context.loaders
+        found = await (
+            loaders.states_by_id.load(self.raw.new_state_id)
+            if self.raw.new_state_id
+            else loaders.states_by_name.load(self.raw.new_state)
+        )
         return MapState.of(found) if found is not None else None
 
     @strawberry.field(description="The object (or relation subject) in the older state.")

@@ -21,6 +21,13 @@ class StateQueries:
         found = await blocking(info.context.services.graph.states, area)
         return [MapState.of(s) for s in found]
 
-    @strawberry.field(description="One committed or retired map state by name.")
+    @strawberry.field(
+        description="One committed or retired map state by name, or one version by its id."
+    )
     async def map_state(self, info: Info, name: str) -> MapState:
         return MapState.of(await blocking(info.context.services.graph.state, name))
+
+    @strawberry.field(description="Every version of a state name, newest first.")
+    async def state_versions(self, info: Info, name: str) -> list[MapState]:
+        found = await blocking(info.context.services.graph.versions, name)
+        return [MapState.of(s) for s in found]

@@ -12,9 +12,13 @@ from graphdb.models import Area as GraphArea
 from graphdb.models import MapState as GraphMapState
 
 
-@strawberry.type(description="The graph of one area as of a date from one source.")
+@strawberry.type(
+    description="One version of the graph of one area as of a date from one source. Its id is "
+    "the version id: wherever a state name is accepted, a version id reads that version."
+)
 class MapState:
     id: strawberry.ID
+    version: int = strawberry.field(description="Versions of this name, counted from 1.")
     name: str
     area: str
     as_of: date
@@ -25,11 +29,18 @@ class MapState:
     committed_at: datetime | None
     object_count: int | None
     relation_count: int | None
+    replaced_at: datetime | None = strawberry.field(
+        description="When a newer version of the same name replaced this one."
+    )
+    replaced_by: strawberry.ID | None = strawberry.field(
+        description="The version id that replaced this one."
+    )
 
     @classmethod
     def of(cls, state: GraphMapState) -> MapState:
         return cls(
             id=strawberry.ID(state.id),
+            version=state.version,
             name=state.name,
             area=state.area,
             as_of=state.as_of,
@@ -40,6 +51,8 @@ class MapState:
             committed_at=state.committed_at,
             object_count=state.object_count,
             relation_count=state.relation_count,
+            replaced_at=state.replaced_at,
+            replaced_by=strawberry.ID(state.replaced_by) if state.replaced_by else None,
         )
 
 

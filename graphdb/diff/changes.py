@@ -100,6 +100,9 @@ class Alert:
     new_class: str | None = None
     predicate: str | None = None
     iou: float | None = None
+    old_state_id: str = ""
+    new_state_id: str = ""
+    """The version ids of the two states (a name may point to a newer version by now)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,8 @@ class StateDiff:
             severity=object_severity(change, self.thresholds),
             old_state=self.old.name,
             new_state=self.new.name,
+            old_state_id=self.old.id,
+            new_state_id=self.new.id,
             scale=self.scale,
             message=_object_message(change),
             lon=change.lon,
@@ -155,6 +160,8 @@ class StateDiff:
             severity=relation_severity(change),
             old_state=self.old.name,
             new_state=self.new.name,
+            old_state_id=self.old.id,
+            new_state_id=self.new.id,
             scale=self.scale,
             message=f"{change.subject_class} {change.predicate} {change.object_class} {verb}",
             lon=change.lon,
@@ -206,6 +213,8 @@ def to_alert(row: dict[str, Any]) -> Alert:
         severity=Severity[a["severity"]],
         old_state=row["old_state"],
         new_state=row["new_state"],
+        old_state_id=row.get("old_state_id") or "",
+        new_state_id=row.get("new_state_id") or "",
         scale=int(a["scale"]),
         message=a["message"],
         lon=float(a["lon"]),

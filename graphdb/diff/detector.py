@@ -114,8 +114,11 @@ class ChangeDetector:
         self, state: str, *, min_severity: Severity = Severity.LOW, limit: int = 10_000
     ) -> list[Alert]:
         """Stored alerts of diffs into ``state`` (as the newer side), most severe first."""
-        self._states.get(state)
-        params = {"state": state, "min_rank": int(min_severity), "limit": limit}
+        params = {
+            "state_id": self._states.get(state).id,
+            "min_rank": int(min_severity),
+            "limit": limit,
+        }
         return [to_alert(r) for r in self._client.fetch(queries.load("alerts_of_state"), params)]
 
     def _side(

@@ -1,2 +1,2 @@
 MATCH (a:Area {name: $name})
-RETURN a {.*} AS area, COUNT { (a)<-[:OF_AREA]-(:MapState) } AS states
+RETURN a {.*} AS area, COUNT { MATCH (a)<-[:OF_AREA]-(s:MapState) WHERE s.status <> 'replaced' RETURN DISTINCT s.name } AS states

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from graphdb.repository import Neo4jGraph
-from tests.api.support import HEADERS, Api, Town, error_codes
+from tests.api.support import COVERAGE, HEADERS, Api, Town, error_codes
 
 DIFF = """
 query Diff($from: String!, $to: String!, $scale: Int!, $bbox: BBox) {
@@ -163,3 +163,35 @@ def test_retire_state(api: Api, town: Town) -> None:
         '{ objects(filter: {state: "town-2024"}, first: 1) { edges { node { key } } } }'
     )
     assert len(objects["objects"]["edges"]) == 1
+
+
+def test_a_replaced_version_reads_by_id_and_purges_by_retention(
+    api: Api, town: Town, repo: Neo4jGraph
+) -> None:
+    first = api.data('{ mapState(name: "town-2025") { id version } }')["mapState"]
+    newer = repo.begin_state(
+        "town-2025", area="vaduz", as_of=date(2025, 7, 1), coverage=COVERAGE, replace=True
+    )
+    repo.commit(newer.id)
+
+    versions = api.data('{ stateVersions(name: "town-2025") { id version status replacedBy } }')[
+        "stateVersions"
+    ]
+    assert versions == [
+        {"id": newer.id, "version": 2, "status": "COMMITTED", "replacedBy": None},
+        {"id": first["id"], "version": 1, "status": "REPLACED", "replacedBy": newer.id},
+    ]
+    old = api.data("query($s: String!) { mapState(name: $s) { version } }", s=first["id"])
+    assert old["mapState"] == {"version": 1}
+
+    purge = (
+        "mutation($d: Boolean!) "
+        "{ purgeReplacedVersions(keep: 0, olderThanDays: 0, dryRun: $d) { id } }"
+    )
+    assert error_codes(api.gql(purge, d=True)) == ["UNAUTHENTICATED"]
+    assert api.data(purge, HEADERS, d=True)["purgeReplacedVersions"] == [{"id": first["id"]}]
+    assert len(api.data('{ stateVersions(name: "town-2025") { id } }')["stateVersions"]) == 2
+    assert api.data(purge, HEADERS, d=False)["purgeReplacedVersions"] == [{"id": first["id"]}]
+    assert api.data('{ stateVersions(name: "town-2025") { id } }')["stateVersions"] == [
+        {"id": newer.id}
+    ]

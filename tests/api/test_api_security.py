@@ -40,6 +40,9 @@ STRING_ARGUMENTS = [
     ('query($s: String) { objects(filter: {state: "town-2024"}, after: $s) { edges { cursor } } }',
      False),
     ("mutation($s: String!) { retireState(name: $s) { name } }", True),
+    ("query($s: String!) { stateVersions(name: $s) { id } }", False),
+    ("mutation($s: String) { purgeReplacedVersions(name: $s, keep: 0, olderThanDays: 0) { id } }",
+     True),
     ("mutation($s: ID!) { acknowledgeAlert(id: $s) { id } }", True),
 ]  # fmt: skip
 """Every string argument of the schema, in a document that passes it as ``$s`` (a decision's

@@ -15,9 +15,9 @@ def test_schema_is_versioned_and_idempotent(client: GraphClient) -> None:
     assert apply_schema(client) == MIGRATIONS[-1].version
     after = client.fetch("SHOW INDEXES YIELD name RETURN name ORDER BY name", {})
 
-    assert schema_version(client) == 3
+    assert schema_version(client) == MIGRATIONS[-1].version
     recorded = client.fetch("MATCH (v:SchemaVersion) RETURN v.version AS v ORDER BY v", {})
-    assert [r["v"] for r in recorded] == [1, 2, 3]
+    assert [r["v"] for r in recorded] == [m.version for m in MIGRATIONS]
     assert after == before
     names = {row["name"] for row in after}
     assert {
@@ -28,7 +28,9 @@ def test_schema_is_versioned_and_idempotent(client: GraphClient) -> None:
         "object_state_extent",
         "object_centroid",
         "object_names",
-        "map_state_name",
+        "map_state_head",
+        "map_state_pending",
+        "map_state_name_version",
         "area_name",
         "alert_id",
         "job_id",
@@ -53,8 +55,36 @@ def test_migration_2_backfills_grid_cells(client: GraphClient) -> None:
         ).consume()
     )
 
-    assert apply_schema(client) == 3
+    assert apply_schema(client) == MIGRATIONS[-1].version
     (row,) = client.fetch("MATCH (o:Object {id: 'old'}) RETURN o.cell AS cell", {})
     # row floor(137.1215 / 0.01) = 13712, column floor(189.5215 / 0.01) = 18952.
     assert row["cell"] == 13712 * 36000 + 18952
     assert row["cell"] == int(cell_ids(np.array([9.5215]), np.array([47.1215]))[0])
+
+
+def test_migration_4_makes_every_earlier_state_version_1_of_its_name(client: GraphClient) -> None:
+    client.write(
+        lambda tx: tx.run("MATCH (v:SchemaVersion) WHERE v.version >= 4 DELETE v").consume()
+    )
+    client.write(
+        lambda tx: tx.run(
+            "UNWIND [['m4-live', 'committed'], ['m4-old', 'retired'], ['m4-open', 'uncommitted']]"
+            " AS s CREATE (:MapState {id: 'id-' + s[0], name: s[0], status: s[1]})"
+        ).consume()
+    )
+
+    assert apply_schema(client) == MIGRATIONS[-1].version
+    rows = client.fetch(
+        "MATCH (s:MapState) WHERE s.name STARTS WITH 'm4-' "
+        "RETURN s.name AS name, s.version AS version, s.head_name AS head, "
+        "s.pending_name AS pending ORDER BY name",
+        {},
+    )
+    assert [(r["name"], r["version"], r["head"], r["pending"]) for r in rows] == [
+        ("m4-live", 1, "m4-live", None),
+        ("m4-old", 1, "m4-old", None),
+        ("m4-open", 1, None, "m4-open"),
+    ]
+    client.write(
+        lambda tx: tx.run("MATCH (s:MapState) WHERE s.name STARTS WITH 'm4-' DELETE s").consume()
+    )

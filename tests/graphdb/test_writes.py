@@ -198,15 +198,18 @@ def test_a_state_name_is_used_once_unless_replaced(
 ) -> None:
     begin(repo)
     repo.write("s1", OBJECTS)
-    repo.commit("s1")
+    first = repo.commit("s1")
     with pytest.raises(StateExists):
         begin(repo)
 
-    replaced = begin(repo, as_of=date(2024, 6, 1), replace=True)
+    replacing = begin(repo, as_of=date(2024, 6, 1), replace=True)
 
-    assert replaced.status is StateStatus.UNCOMMITTED
-    assert replaced.as_of == date(2024, 6, 1)
-    assert count(COUNT_OBJECTS) == 0
+    assert replacing.status is StateStatus.UNCOMMITTED
+    assert (replacing.as_of, replacing.version) == (date(2024, 6, 1), 2)
+    assert replacing.id != first.id
+    # Until the new version commits, the name still reads the published one, whole.
+    assert repo.state("s1").id == first.id
+    assert count(COUNT_OBJECTS) == len(OBJECTS)
 
 
 def test_previous_state_is_the_latest_earlier_committed_one(repo: Neo4jGraph) -> None:
