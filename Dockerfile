@@ -18,11 +18,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
-# One fixed uid/gid in both images, so the shared raster-store volume is writable by both.
+# One fixed uid/gid in both images, so the shared volumes (home with the raster store, and the
+# input store) are writable by both; the input store's mount point exists, owned, in both.
 RUN groupadd --system --gid 10001 orthograph \
  && useradd --system --uid 10001 --gid orthograph --create-home --home-dir /home/orthograph \
         --shell /usr/sbin/nologin orthograph \
- && install -d -o orthograph -g orthograph -m 0750 /var/lib/orthograph
+ && install -d -o orthograph -g orthograph -m 0750 /var/lib/orthograph \
+ && install -d -o orthograph -g orthograph -m 0750 /var/lib/orthograph/inputs
 
 # Requirement files per image, from pyproject.toml alone: the dependency layers below stay
 # cached until pyproject.toml changes, however often the source does. Never the `dev` extra.

@@ -1,5 +1,8 @@
 """Settings of the API process: the shared connections plus keys, limits, CORS and the data root.
 
+Submitted inputs are copied into the input store of ``home`` (``ORTHOGRAPH_HOME``, shared with
+the workers; see ``intake.store``), so the API and the workers must be given the same home.
+
 Read from the environment (prefix ``ORTHOGRAPH_``) once, through :func:`get_settings`; nothing
 is read at import time. API keys are configured as SHA-256 hex digests, never in clear:
 ``ORTHOGRAPH_API_KEYS='{"editor": "<sha256 hex of the key>"}'`` (compute a digest with
@@ -37,11 +40,6 @@ class ApiSettings(Connections):
         default=None,
         description="Folder that submitted file paths must lie in; default <home>/data.",
     )
-    input_store: Path | None = Field(
-        default=None,
-        description="Where uploads are stored for the workers; default <home>/inputs, the "
-        "content-addressed store the workers read job inputs from.",
-    )
     upload_max_bytes: int = Field(
         default=256 * 1024 * 1024, gt=0, description="Largest accepted upload (multipart body)."
     )
@@ -71,12 +69,6 @@ class ApiSettings(Connections):
         """The data root, absolute and with symlinks resolved (paths are checked against it)."""
         root = self.data_root if self.data_root is not None else self.home / "data"
         return root.expanduser().resolve()
-
-    @property
-    def upload_dir(self) -> Path:
-        """The input store, absolute: uploads go to ``<store>/<sha256>/<name>``."""
-        store = self.input_store if self.input_store is not None else self.home / "inputs"
-        return store.expanduser().resolve()
 
 
 @lru_cache(maxsize=1)

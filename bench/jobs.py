@@ -39,9 +39,9 @@ from config.connections import PROJECT_ROOT
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobSpec, JobStatus, JobStore
 from graphdb.schema import apply_schema
+from intake.store import stage_input
 from stack import up
 from workers.app import app as celery_app
-from workers.inputs import stage_input
 from workers.settings import get_settings
 from workers.submit import submit_job
 from workers.vector_job import run_vector_job

@@ -8,13 +8,17 @@ built per scale and class.
 
 Bad input is refused before Neo4j is touched: one line on stderr, an exit code from
 ``cli.errors``, nothing written. A failure while writing deletes the uncommitted state.
+The input is read from a private copy opened by descriptor (``intake.opened.private_copy``),
+as a job reads its stored input, and the copy is removed when the command ends; a failed
+imagery ingest also deletes the COG it stored unless a state registers it.
 Heavy packages (GDAL, geopandas, torch) are imported inside the commands.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +36,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from cli.errors import BadInput, cli_errors
+from cli.errors import cli_errors
+from cli.options import as_of_date, parse_bands
+from intake.checks import check_input_file, check_name, check_options
+from intake.opened import private_copy
 
 if TYPE_CHECKING:
     from graphdb.publish import Published
@@ -106,7 +113,9 @@ def vector(
     mapping: Annotated[
         Path | None, typer.Option(help="YAML class mapping for a non-OSM layer.")
     ] = None,
-    replace: Annotated[bool, typer.Option(help="Delete an existing state of that name.")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="Write a new version of an existing state (the old one is kept).")
+    ] = False,
 ) -> None:
     """Read a vector map, build its objects and relations at every scale, and commit them."""
     from config.connections import Connections
@@ -114,20 +123,32 @@ def vector(
     from graphdb.repository import open_graph
     from ingest.vector.pipeline import build_scene_graph
 
-    with cli_errors("ingest"), _progress() as bar:
+    with cli_errors("ingest"), _progress() as bar, ExitStack() as held:
+        check_input_file(path)
+        if mapping is not None:
+            check_input_file(mapping, "mapping")
+        check_name("state", state)
+        area = check_name("area", area or path.name.split(".")[0])
+        given_day = as_of_date(as_of)
         task = bar.add_task("reading", total=None)
 
         def say(message: str) -> None:
             bar.update(task, description=message)
 
-        result = build_scene_graph(path, mapping=mapping, progress=say)
-        day = as_of.date() if as_of else result.summary.as_of.date()
+        home = Connections().home
+        source = held.enter_context(private_copy(path, home)).path
+        held.enter_context(_shown_as(source, path))
+        rules = held.enter_context(private_copy(mapping, home)).path if mapping else None
+        if mapping is not None and rules is not None:
+            held.enter_context(_shown_as(rules, mapping))
+        result = build_scene_graph(source, mapping=rules, progress=say)
+        day = given_day or result.summary.as_of.date()
         with open_graph(Connections()) as graph:
             published = publish_scene_graph(
                 graph,
                 result.graph,
                 state=state,
-                area=area or path.name.split(".")[0],
+                area=area,
                 as_of=day,
                 source=f"vector:{path.name}",
                 replace=replace,
@@ -142,20 +163,6 @@ def load_model_segmenter(checkpoint: Path | None) -> Segmenter:
     from ingest.imagery.segmenter import load_segmenter
 
     return load_segmenter(MODEL_SEGMENTER, None if checkpoint is None else str(checkpoint))
-
-
-def _parse_bands(text: str | None) -> list[int] | None:
-    if text is None:
-        return None
-    try:
-        bands = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise BadInput(
-            f"--bands {text!r}: give band numbers like 3,2,1 (or one, e.g. 1)."
-        ) from None
-    if len(bands) not in (1, 3):
-        raise BadInput(f"--bands {text!r}: give three band numbers (red, green, blue) or one.")
-    return bands
 
 
 def _acquired(path: Path, read: Callable[[Path], tuple[date, str]]) -> date:
@@ -195,7 +202,9 @@ def imagery(
     ] = None,
     tile_size: Annotated[int | None, typer.Option(help="Tile size in pixels.")] = None,
     overlap: Annotated[int | None, typer.Option(help="Tile overlap in pixels.")] = None,
-    replace: Annotated[bool, typer.Option(help="Delete an existing state of that name.")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="Write a new version of an existing state (the old one is kept).")
+    ] = False,
     profile: Annotated[bool, typer.Option(help="Print seconds spent per stage.")] = False,
 ) -> None:
     """Segment an image at every scale it serves and commit its scene graph."""
@@ -207,21 +216,32 @@ def imagery(
     from ingest.imagery.pipeline import build_imagery_scene_graph
     from ingest.imagery.profile import StageTimes
     from ingest.raster import open_raster
+    from ingest.raster.content import require_pixels
     from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
     from ingest.rasterstore import RasterStore, default_store_uri
 
     times = StageTimes()
-    with cli_errors("ingest"):
-        band_list = _parse_bands(bands)
+    with cli_errors("ingest"), ExitStack() as held:
+        check_input_file(path)
+        check_name("state", state)
+        area = check_name("area", area or path.name.split(".")[0])
+        given_day = as_of_date(acquired)
+        band_list = parse_bands(bands)
+        check_options({"tile_size": tile_size, "overlap": overlap})
+        with times.stage("copy"):
+            source = held.enter_context(private_copy(path, Connections().home)).path
+        held.enter_context(_shown_as(source, path))
         with times.stage("validate"):
-            info = open_raster(str(path), band_list)
+            info = open_raster(str(source), band_list)
+            require_pixels(info)
         with times.stage("load model"):
             segmenter = load_model_segmenter(model)
         if segmenter.random_init:
             _warn_untrained(segmenter)
-        day = acquired.date() if acquired else _acquired(path, acquisition_date)
+        day = given_day or _acquired(source, acquisition_date)
         with times.stage("store"):
             stored = RasterStore(default_store_uri()).put(info)
+        held.push(_discard_on_failure(stored.sha256))
         with _progress() as bar:
             tasks: dict[str, TaskID] = {}
 
@@ -244,7 +264,7 @@ def imagery(
                     graph,
                     scene,
                     state=state,
-                    area=area or path.name.split(".")[0],
+                    area=area,
                     as_of=day,
                     source=f"imagery:{path.name} sha256:{stored.sha256[:16]} "
                     f"model:{segmenter.name}{' (untrained)' if segmenter.random_init else ''}",
@@ -255,6 +275,41 @@ def imagery(
     typer.echo(f"raster stored at {stored.uri}")
     if profile:
         _print_profile(times)
+
+
+@contextmanager
+def _shown_as(copy: Path, given: Path) -> Iterator[None]:
+    """An error that names the private copy names the file the user gave instead: the copy's
+    path means nothing to them and is gone when the message is read."""
+    try:
+        yield
+    except Exception as error:
+        if error.args and isinstance(error.args[0], str) and str(copy) in error.args[0]:
+            error.args = (error.args[0].replace(str(copy), str(given)), *error.args[1:])
+        raise
+
+
+def _discard_on_failure(sha256: str) -> Callable[..., None]:
+    """An exit callback that, when the ingest failed, deletes the stored COG of ``sha256``
+    unless a state registers it (an earlier ingest of the same image), so a failed ingest
+    leaves no unregistered raster; if Neo4j cannot tell, the COG is kept and the error says so."""
+    from config.connections import Connections
+    from graphdb.errors import GraphError
+    from graphdb.rasters import RasterRegistry
+    from graphdb.repository import open_graph
+    from ingest.rasterstore import RasterStore, default_store_uri
+
+    def discard(kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        if error is None:
+            return
+        try:
+            with open_graph(Connections()) as graph:
+                if RasterRegistry(graph.client).get(sha256) is None:
+                    RasterStore(default_store_uri()).discard(sha256)
+        except GraphError as unknown:
+            error.add_note(f"the stored raster {sha256} is kept ({unknown}).")
+
+    return discard
 
 
 def _print_profile(times: StageTimes) -> None:

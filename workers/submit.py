@@ -1,12 +1,12 @@
 """Submitting a job: stage the input, MERGE the job record, enqueue it once.
 
 The CLI calls :func:`submit_job`. The API, which never imports ``workers``, does the same three
-steps with its own upload store: ``JobStore.submit`` from ``graphdb.jobs``, then, only when
-``Submitted.enqueue`` is True, ``send_task`` of the kind's task (``config.tasks.INGEST_TASKS``)
-with ``kwargs={"job_id": id}`` on its queue (``config.tasks.TASK_QUEUES``). The job id is in
-the message's arguments, so Flower and ``celery inspect`` show which job a message belongs to;
-the task id stays Celery's own, fresh for each enqueue, so a requeued job starts with a clean
-delivery count.
+steps: ``intake.store.stage_input`` into the same store, ``JobStore.submit`` from
+``graphdb.jobs``, then, only when ``Submitted.enqueue`` is True, ``send_task`` of the kind's
+task (``config.tasks.INGEST_TASKS``) with ``kwargs={"job_id": id}`` on its queue
+(``config.tasks.TASK_QUEUES``). The job id is in the message's arguments, so Flower and
+``celery inspect`` show which job a message belongs to; the task id stays Celery's own, fresh
+for each enqueue, so a requeued job starts with a clean delivery count.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from celery import Celery
 
 from config.tasks import INGEST_TASKS, TASK_QUEUES
 from graphdb.client import GraphClient
-from graphdb.jobs import JobKind, JobSpec, JobStore, Option, Submitted
+from graphdb.jobs import Job, JobKind, JobSpec, JobStore, Option, Submitted
 from graphdb.schema import apply_schema
-from workers.inputs import stage_input
+from intake.store import stage_input, stage_options
 from workers.settings import WorkerSettings
 
 
@@ -41,10 +41,7 @@ def submit_job(
     A ``mapping`` option naming a file is staged too, so workers read the same mapping.
     """
     staged = stage_input(path, settings.home)
-    resolved = dict(options)
-    mapping = resolved.get("mapping")
-    if isinstance(mapping, str):
-        resolved["mapping"] = str(stage_input(Path(mapping), settings.home).path)
+    resolved = stage_options(options, settings.home)
     spec = JobSpec(
         kind=kind,
         input_path=str(staged.path),
@@ -62,6 +59,11 @@ def submit_job(
     finally:
         client.close()
     if submitted.enqueue:
-        task = INGEST_TASKS[kind]
-        celery.send_task(task, kwargs={"job_id": submitted.job.id}, queue=TASK_QUEUES[task])
+        enqueue(celery, submitted.job)
     return submitted
+
+
+def enqueue(celery: Celery, job: Job) -> None:
+    """Send the job's first task by name to its queue (submit, retry and the reconciler)."""
+    task = INGEST_TASKS[job.kind]
+    celery.send_task(task, kwargs={"job_id": job.id}, queue=TASK_QUEUES[task])

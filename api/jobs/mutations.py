@@ -1,4 +1,6 @@
-"""Submitting ingest jobs: check the input, record the job, enqueue its task by name."""
+"""Submitting ingest jobs (check the input, record the job, enqueue its task by name), and
+retrying or cancelling one (the transitions of ``graphdb.jobs``, shared with the CLI and the
+workers' reconciler)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,11 @@ from api.auth import KeyRequired
 from api.context import Info
 from api.errors import InvalidInput, Unavailable
 from api.jobs.inputs import ImageryJobInput, VectorJobInput, imagery_options, vector_options
-from api.jobs.sources import Source, path_source, store_upload
+from api.jobs.sources import path_source, store_upload
 from api.jobs.types import Job, JobSubmission
 from api.services import Services, blocking
 from graphdb.jobs import JobKind, JobSpec, Option
-
-MAX_NAME = 200
-"""Longest state or area name, in characters."""
+from intake.store import StagedInput, stage_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +55,36 @@ class JobMutations:
         )  # fmt: skip
         return await _submit(info.context.services, request)
 
+    @strawberry.mutation(
+        description="Queue a FAILED job again, or a QUEUED or RUNNING one that shows no sign "
+        "of life (CONFLICT when it is COMMITTED or its worker is alive).",
+        permission_classes=[KeyRequired],
+    )
+    async def retry_job(self, info: Info, id: strawberry.ID) -> Job:
+        services = info.context.services
+        job = await blocking(services.jobs.retry, str(id))
+        try:
+            await blocking(services.queue.enqueue, job.kind, job.id)
+        except (OperationalError, RedisError, OSError) as exc:
+            raise Unavailable(
+                f"the task broker is unreachable ({exc}); the job stays QUEUED and the "
+                "workers enqueue it again once the broker is back"
+            ) from exc
+        return Job.of(job)
+
+    @strawberry.mutation(
+        description='End a QUEUED or RUNNING job as FAILED "cancelled" (CONFLICT when it had '
+        "ended): a running task stops at its next heartbeat, and a worker deletes what the "
+        "job left behind.",
+        permission_classes=[KeyRequired],
+    )
+    async def cancel_job(self, info: Info, id: strawberry.ID) -> Job:
+        return Job.of(await blocking(info.context.services.jobs.cancel, str(id)))
+
 
 async def _submit(services: Services, request: _Request) -> JobSubmission:
-    for label, value in (("state", request.state), ("area", request.area)):
-        if not value.strip() or len(value) > MAX_NAME:
-            raise InvalidInput(f"{label} must be a non-empty name of at most {MAX_NAME} characters")
     source = await _source(services, request)
+    options = await blocking(stage_options, request.options, services.settings.home)
     spec = JobSpec(
         kind=request.kind,
         input_path=str(source.path),
@@ -69,7 +93,7 @@ async def _submit(services: Services, request: _Request) -> JobSubmission:
         state=request.state,
         area=request.area,
         as_of=request.as_of,
-        options=request.options,
+        options=options,
     )
     submitted = await blocking(services.jobs.submit, spec)
     if submitted.enqueue:
@@ -82,17 +106,17 @@ async def _submit(services: Services, request: _Request) -> JobSubmission:
     return JobSubmission(job=Job.of(submitted.job), enqueued=submitted.enqueue)
 
 
-async def _source(services: Services, request: _Request) -> Source:
+async def _source(services: Services, request: _Request) -> StagedInput:
     settings = services.settings
     if (request.path is None) == (request.upload is None):
         raise InvalidInput("give exactly one of `path` and `upload`")
     if request.path is not None:
-        return await blocking(path_source, request.path, settings.data_root_path)
+        return await blocking(path_source, request.path, settings.data_root_path, settings.home)
     upload = request.upload
     return await blocking(
         store_upload,
         upload.file,  # type: ignore[union-attr]
         getattr(upload, "filename", None),
-        settings.upload_dir,
+        settings.home,
         settings.upload_max_bytes,
     )

@@ -1,36 +1,29 @@
-"""Where a job's input comes from: a file under the data root, or an upload.
+"""Where a job's input comes from: a file under the data root, or an upload; both are copied.
 
-The data root (``ORTHOGRAPH_DATA_ROOT``, default ``<home>/data``) is storage the API and every
-worker share. A submitted path is resolved with every symlink followed and must still lie under
-the root and be a regular file: ``../`` traversal and links pointing outside are refused the
-same way. Uploads go to the workers' content-addressed input store (default
-``<home>/inputs/<sha256>/<name>``, the layout of ``workers/inputs.py``), so the same file
-uploaded twice is stored once and, with the same parameters, is the same job.
+The data root (``ORTHOGRAPH_DATA_ROOT``, default ``<home>/data``) is storage the API can read.
+A submitted path is resolved with every symlink followed and must still lie under the root and
+be a regular file: ``../`` traversal and links pointing outside are refused the same way. Then
+the file, like an upload, is copied into the input store that the API and every worker share
+(``intake.store``, ``<home>/inputs/<sha256>/<name>``) before the job is recorded, and the job
+names the copy: a file changed or swapped after submission is not what the job reads, and the
+same file submitted twice is stored once and, with the same parameters, is the same job.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
+import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from api.errors import InvalidInput, PathRefused, UploadTooLarge
+from intake.checks import check_input_file
+from intake.store import StagedInput, input_root, stage_input
 
 CHUNK = 1024 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A checked input: its absolute path, content hash and display name."""
-
-    path: Path
-    sha256: str
-    name: str
 
 
 def checked_path(raw: str, root: Path) -> Path:
@@ -46,17 +39,13 @@ def checked_path(raw: str, root: Path) -> Path:
         )
     if not resolved.is_file():
         raise PathRefused(f"{raw!r} is not a file under the data root")
-    return resolved
+    return check_input_file(resolved, "path", shown_as=raw)
 
 
-def path_source(raw: str, root: Path) -> Source:
-    """A checked path and its content hash (reads the whole file: call it off the event loop)."""
-    path = checked_path(raw, root)
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return Source(path=path, sha256=digest.hexdigest(), name=path.name)
+def path_source(raw: str, root: Path, home: Path) -> StagedInput:
+    """A checked path, copied into the input store of ``home`` (reads the whole file: call it
+    off the event loop)."""
+    return stage_input(checked_path(raw, root), home)
 
 
 def safe_name(filename: str | None) -> str:
@@ -66,28 +55,23 @@ def safe_name(filename: str | None) -> str:
     return cleaned[:120] or "upload"
 
 
-def store_upload(stream: BinaryIO, filename: str | None, folder: Path, max_bytes: int) -> Source:
-    """Copy an upload into ``folder/<sha256>/<name>``, hashing it on the way; refuse it when it
-    exceeds ``max_bytes`` (nothing is kept then). Blocking: call it off the event loop."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = safe_name(filename)
-    digest, size = hashlib.sha256(), 0
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", delete=False) as out:
-        try:
+def store_upload(stream: BinaryIO, filename: str | None, home: Path, max_bytes: int) -> StagedInput:
+    """Copy an upload into the input store of ``home``; refuse it when it exceeds ``max_bytes``
+    or is empty (nothing is kept then). Blocking: call it off the event loop."""
+    root = input_root(home)
+    root.mkdir(parents=True, exist_ok=True)
+    incoming = Path(tempfile.mkdtemp(dir=root, prefix=".upload-"))
+    try:
+        received = incoming / safe_name(filename)
+        size = 0
+        with received.open("wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
                     raise UploadTooLarge(f"the upload exceeds the limit of {max_bytes} bytes")
-                digest.update(chunk)
                 out.write(chunk)
-        except BaseException:
-            out.close()
-            os.unlink(out.name)
-            raise
-    if size == 0:
-        os.unlink(out.name)
-        raise InvalidInput("the upload is empty")
-    target = folder / digest.hexdigest() / name
-    target.parent.mkdir(exist_ok=True)
-    os.replace(out.name, target)
-    return Source(path=target, sha256=digest.hexdigest(), name=name)
+        if size == 0:
+            raise InvalidInput("the upload is empty")
+        return stage_input(received, home)
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)

@@ -7,9 +7,9 @@ and a job can be re-processed on any host that reaches the store.
 """
 
 from ingest.rasterstore.cog import validate_cog, write_cog
-from ingest.rasterstore.digest import sha256_file
 from ingest.rasterstore.settings import RasterStoreSettings, default_store_uri
 from ingest.rasterstore.store import RasterStore, StoredRaster
+from intake.digest import sha256_file
 
 __all__ = [
     "RasterStore",

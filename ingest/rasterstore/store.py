@@ -25,7 +25,7 @@ from shapely.geometry import Polygon
 from ingest.errors import RasterStoreError
 from ingest.raster import RasterInfo, footprint_wgs84
 from ingest.rasterstore.cog import validate_cog, write_cog
-from ingest.rasterstore.digest import sha256_file
+from intake.digest import sha256_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,17 @@ class RasterStore:
             dtype=info.dtype,
             size_bytes=size,
         )
+
+    def discard(self, sha256: str) -> None:
+        """Delete the COG of ``sha256`` (nothing if absent): for a raster no state registers,
+        such as one stored by an ingest that then failed."""
+        uri = self.uri_for(sha256)
+        if self._local is not None:
+            Path(uri).unlink(missing_ok=True)
+            return
+        fs = _remote_fs(self.root)
+        if fs.exists(uri):
+            fs.rm(uri)
 
     def _put_local(self, source: Path, uri: str) -> int:
         target = Path(uri)

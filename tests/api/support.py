@@ -157,7 +157,6 @@ def api_settings(stack: StackSettings, data_root: Path, **overrides: Any) -> Api
         redis_url=stack.redis_url,
         api_keys={"editor": hash_key(EDITOR_KEY)},
         data_root=data_root,
-        input_store=data_root.parent / "inputs",
         upload_max_bytes=UPLOAD_LIMIT,
         max_page_size=100,
         **overrides,

@@ -12,7 +12,9 @@ import pytest
 import redis
 
 from config.tasks import INGEST_IMAGERY, INGEST_VECTOR
+from graphdb import ids
 from graphdb.repository import Neo4jGraph
+from intake.store import input_root
 from tests.api.support import HEADERS, UPLOAD_LIMIT, Api, error_codes
 
 SUBMIT_VECTOR = """
@@ -54,15 +56,15 @@ def upload_form() -> dict[str, str]:
     }
 
 
-def uploads(data_root: Path) -> list[Path]:
-    """Files in the input store of the served API (see ``api_settings``)."""
-    return [p for p in (data_root.parent / "inputs").rglob("*") if p.is_file()]
+def uploads(api: Api) -> list[Path]:
+    """Files in the input store of the served API (``<home>/inputs``, the workers' store)."""
+    return [p for p in input_root(api.settings.home).rglob("*") if p.is_file()]
 
 
 @pytest.fixture
-def clean(repo: Neo4jGraph, redis_client: redis.Redis, data_root: Path) -> redis.Redis:
-    """An empty graph, broker and upload folder; the Redis client to inspect the broker."""
-    for path in uploads(data_root):
+def clean(repo: Neo4jGraph, redis_client: redis.Redis, api: Api) -> redis.Redis:
+    """An empty graph, broker and input store; the Redis client to inspect the broker."""
+    for path in uploads(api):
         path.unlink()
     return redis_client
 
@@ -100,6 +102,21 @@ def test_submit_by_path_records_and_enqueues(api: Api, clean: redis.Redis, map_f
     assert api.data('{ job(id: "j-missing") { id } }') == {"job": None}
 
 
+def test_a_replacing_submission_is_its_own_job_and_names_its_version(
+    api: Api, clean: redis.Redis, map_file: Path
+) -> None:
+    plain = api.data(SUBMIT_VECTOR, HEADERS, input=vector_input(path="maps/vaduz.geojson"))
+    replacing = api.data(
+        SUBMIT_VECTOR, HEADERS, input=vector_input(path="maps/vaduz.geojson", replace=True)
+    )
+    plain_job, job = plain["submitVectorJob"]["job"], replacing["submitVectorJob"]["job"]
+
+    assert plain_job["options"] == {} and job["options"] == {"replace": True}
+    assert job["id"] != plain_job["id"] and replacing["submitVectorJob"]["enqueued"] is True
+    read = api.data("query($id: ID!) { job(id: $id) { stateVersion } }", id=job["id"])
+    assert read["job"]["stateVersion"] == ids.version_id("osm-2024", job["id"])
+
+
 def test_submit_imagery_with_scales(api: Api, clean: redis.Redis, data_root: Path) -> None:
     (data_root / "scene.tif").write_bytes(b"II*\x00not really a tiff")
     body = api.data(
@@ -131,7 +148,7 @@ def test_upload_is_stored_in_the_input_store(api: Api, clean: redis.Redis, data_
     assert "errors" not in body, body
     job = body["data"]["submitVectorJob"]["job"]
     assert job["inputName"] == "Vaduz_map.geojson"
-    stored = uploads(data_root)
+    stored = uploads(api)
     assert [p.name for p in stored] == ["Vaduz_map.geojson"]
     assert stored[0].parent.name == job["inputSha256"]
     assert stored[0].read_bytes() == GEOJSON
@@ -206,6 +223,6 @@ def test_oversize_upload_is_refused_before_it_is_stored(
         content=chunks(),
     )
     assert streamed.status_code == 413
-    assert uploads(data_root) == []
+    assert uploads(api) == []
     assert api.data("{ jobs { id } }") == {"jobs": []}
     assert queued(clean) == []

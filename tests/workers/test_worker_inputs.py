@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.inputs import stage_input
+from intake.store import stage_input
 
 
 def test_same_content_is_staged_once(tmp_path: Path) -> None:
