@@ -26,7 +26,8 @@ from graphdb.errors import (
     StateNotFound,
     StateNotWritable,
 )
-from graphdb.jobs import JobNotFound
+from graphdb.jobs import JobConflict, JobNotFound
+from intake.errors import IntakeError, InvalidParameter
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,14 @@ ERROR_CODES: dict[type[Exception], ErrorCode] = {
     PathRefused: ErrorCode.FORBIDDEN_PATH,
     UploadTooLarge: ErrorCode.PAYLOAD_TOO_LARGE,
     InvalidInput: ErrorCode.BAD_USER_INPUT,
+    InvalidParameter: ErrorCode.BAD_USER_INPUT,
+    IntakeError: ErrorCode.BAD_USER_INPUT,
     NotFound: ErrorCode.NOT_FOUND,
     Unavailable: ErrorCode.SERVICE_UNAVAILABLE,
     StateNotFound: ErrorCode.NOT_FOUND,
     AlertNotFound: ErrorCode.NOT_FOUND,
     JobNotFound: ErrorCode.NOT_FOUND,
+    JobConflict: ErrorCode.CONFLICT,
     AlertDecided: ErrorCode.CONFLICT,
     ObjectNotFound: ErrorCode.NOT_FOUND,
     AreaNotFound: ErrorCode.NOT_FOUND,

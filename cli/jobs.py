@@ -1,4 +1,4 @@
-"""``orthograph jobs``: submit ingestion jobs to the workers, follow them, list them.
+"""``orthograph jobs``: submit ingestion jobs to the workers, follow, list, retry and cancel them.
 
 Submitting stages the input in the shared store, creates the job record and enqueues it, once:
 the same file with the same parameters gives back the existing job. Errors become one line on
@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from cli.errors import JOB_FAILED, BadInput, cli_errors
+from cli.options import as_of_date, parse_ints
 from config.tasks import INGEST_TASKS
+from intake.checks import check_input_file, check_job_fields
 
 if TYPE_CHECKING:
     from graphdb.jobs import Job, JobStore
@@ -38,15 +40,6 @@ def _run(action: Callable[[], T]) -> T:
         return action()
 
 
-def _int_list(text: str | None, what: str) -> list[int] | None:
-    if not text:
-        return None
-    try:
-        return [int(v) for v in text.split(",") if v.strip()]
-    except ValueError as error:
-        raise BadInput(f"{what} must be comma-separated integers, got {text!r}") from error
-
-
 def _as_dict(job: Job) -> dict[str, Any]:
     return {
         "id": job.id,
@@ -60,6 +53,9 @@ def _as_dict(job: Job) -> dict[str, Any]:
         "as_of": job.as_of.isoformat(),
         "input": job.input_name,
         "runs": job.runs,
+        "requeues": job.requeues,
+        "worker": job.worker,
+        "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
         "objects": job.objects,
         "relations": job.relations,
         "alerts": job.alerts,
@@ -104,6 +100,13 @@ def submit(
     mapping: Annotated[
         Path | None, typer.Option(help="Vector class-mapping YAML for non-OSM layers.")
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            help="Write a new version of an existing state; the current one stays readable "
+            "until the job commits, then is kept as history."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as JSON.")] = False,
 ) -> None:
     """Submit a job; prints the job (the existing one if this input was submitted before)."""
@@ -116,24 +119,32 @@ def submit(
 
         if kind not in KINDS:
             raise BadInput(f"kind must be one of {KINDS}, got {kind!r}")
-        if not path.is_file():
-            raise BadInput(f"{path}: no such file; check the path")
-        day = as_of.date() if as_of else _default_date(kind, path)
-        options = {
-            "scales": _int_list(scales, "--scales"),
-            "tile_size": tile_size,
-            "overlap": overlap,
-            "bands": _int_list(bands, "--bands"),
-            "layer": layer,
-            "mapping": str(mapping) if mapping else None,
-        }
+        check_input_file(path)
+        if mapping is not None:
+            check_input_file(mapping, "mapping")
+        day = as_of_date(as_of) or _default_date(kind, path)
+        name = area or path.name.split(".")[0]
+        options = check_job_fields(
+            state=state,
+            area=name,
+            as_of=day,
+            options={
+                "scales": parse_ints(scales, "scales"),
+                "tile_size": tile_size,
+                "overlap": overlap,
+                "bands": parse_ints(bands, "bands"),
+                "layer": layer,
+                "mapping": str(mapping) if mapping else None,
+                "replace": True if replace else None,
+            },
+        )
         submitted = submit_job(
             get_settings(),
             celery,
             kind=JobKind(kind),
             path=path,
             state=state,
-            area=area or path.name.split(".")[0],
+            area=name,
             as_of=day,
             options=options,
         )
@@ -178,6 +189,37 @@ def list_jobs(
 
     for job in _run(action):
         _print(job, as_json)
+
+
+@app.command("retry")
+def retry(
+    job_id: Annotated[str, typer.Argument(help="Job id (from submit or list).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Queue a FAILED job again, or a QUEUED or RUNNING one that shows no sign of life (exit 3
+    when it is COMMITTED or alive)."""
+
+    def action() -> Job:
+        from workers.app import app as celery
+        from workers.settings import get_settings
+        from workers.submit import enqueue
+
+        stuck_after_s = get_settings().running_stale_s
+        job = _with_store(lambda store: store.retry(job_id, stuck_after_s=stuck_after_s))
+        enqueue(celery, job)
+        return job
+
+    _print(_run(action), as_json)
+
+
+@app.command("cancel")
+def cancel(
+    job_id: Annotated[str, typer.Argument(help="Job id (from submit or list).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """End a QUEUED or RUNNING job as FAILED "cancelled" (exit 3 when it had ended); a running
+    task stops at its next heartbeat and a worker deletes what the job left behind."""
+    _print(_run(lambda: _with_store(lambda store: store.cancel(job_id))), as_json)
 
 
 def _with_store(work: Callable[[JobStore], T]) -> T:

@@ -119,3 +119,12 @@ class InvalidLabels(IngestError, ValueError):
 
 class RasterStoreError(IngestError, OSError):
     """The raster store cannot be reached or written (a bad URI, a missing fsspec backend)."""
+
+
+class InvalidGeometry(IngestError, ValueError):
+    """A feature whose coordinates cannot be used: undecodable (a ring of too few points), NaN
+    or infinite, or outside the valid area of the file's CRS (a wrong CRS declaration)."""
+
+
+class EmptyResult(IngestError, ValueError):
+    """An ingest that produced no object at any scale: there is nothing to commit."""

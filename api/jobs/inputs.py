@@ -2,7 +2,10 @@
 
 Option names and meanings are the workers' (``graphdb.jobs.JobSpec.options``, the same as
 ``orthograph jobs submit``): ``scales``, ``tile_size``, ``overlap``, ``bands`` for imagery;
-``scales``, ``layer``, ``mapping`` for vector maps.
+``scales``, ``layer``, ``mapping`` for vector maps; ``replace`` for both (dropped when false,
+so a plain submission keeps its job id). Names, dates and options are checked by
+``intake.checks``, the rules the CLI and the workers apply too (``InvalidParameter``, which
+``api.errors`` maps to ``BAD_USER_INPUT``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ from pathlib import Path
 import strawberry
 from strawberry.file_uploads import Upload
 
-from api.errors import InvalidInput
 from api.jobs.sources import checked_path
 from graphdb.jobs import Option
-from ingest.ontology import get_scale
+from intake.checks import check_job_fields
 
 PATH_HELP = "A file under the server's data root (relative to it, or absolute)."
 UPLOAD_HELP = "The file itself (multipart request), instead of a path."
-MAX_TILE_PX = 8_192
+REPLACE_HELP = (
+    "Write a new version of an existing state: the current one stays readable until the job "
+    "commits, then is kept as history (see `stateVersions`)."
+)
 
 
 @strawberry.input(description="An imagery ingest: a GeoTIFF/COG by path or upload.")
@@ -38,6 +43,7 @@ class ImageryJobInput:
     bands: list[int] | None = strawberry.field(
         default=None, description="Bands to read as R,G,B (or one band), 1-based."
     )
+    replace: bool = strawberry.field(default=False, description=REPLACE_HELP)
 
 
 @strawberry.input(description="A vector ingest: OSM PBF/XML, GeoPackage, GeoJSON, shapefile.")
@@ -55,38 +61,37 @@ class VectorJobInput:
         default=None,
         description="Class-mapping YAML for non-OSM layers: a file under the data root.",
     )
+    replace: bool = strawberry.field(default=False, description=REPLACE_HELP)
 
 
 def imagery_options(given: ImageryJobInput) -> dict[str, Option]:
-    """The checked options of an imagery job."""
-    if given.tile_size is not None and not 64 <= given.tile_size <= MAX_TILE_PX:
-        raise InvalidInput(f"tileSize must be 64..{MAX_TILE_PX} pixels")
-    if given.overlap is not None and not 0 <= given.overlap < (given.tile_size or MAX_TILE_PX):
-        raise InvalidInput("overlap must be at least 0 and below the tile size")
-    if given.bands is not None and (len(given.bands) not in (1, 3) or min(given.bands) < 1):
-        raise InvalidInput("bands must be one band or three (R,G,B), numbered from 1")
-    return {
-        "scales": _scales(given.scales),
-        "tile_size": given.tile_size,
-        "overlap": given.overlap,
-        "bands": given.bands,
-    }
+    """The checked options of an imagery job (its state, area and date are checked too)."""
+    return check_job_fields(
+        state=given.state,
+        area=given.area,
+        as_of=given.as_of,
+        options={
+            "scales": given.scales,
+            "tile_size": given.tile_size,
+            "overlap": given.overlap,
+            "bands": given.bands,
+            "replace": True if given.replace else None,
+        },
+    )
 
 
 def vector_options(given: VectorJobInput, data_root: Path) -> dict[str, Option]:
-    """The checked options of a vector job (a mapping file must lie under ``data_root``)."""
+    """The checked options of a vector job (its state, area and date are checked too; a
+    mapping file must lie under ``data_root``)."""
     mapping = str(checked_path(given.mapping, data_root)) if given.mapping is not None else None
-    return {"scales": _scales(given.scales), "layer": given.layer, "mapping": mapping}
-
-
-def _scales(scales: list[int] | None) -> list[int] | None:
-    if scales is None:
-        return None
-    if not scales:
-        raise InvalidInput("scales, when given, must name at least one scale")
-    for scale in scales:
-        try:
-            get_scale(scale)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from exc
-    return sorted(set(scales))
+    return check_job_fields(
+        state=given.state,
+        area=given.area,
+        as_of=given.as_of,
+        options={
+            "scales": given.scales,
+            "layer": given.layer,
+            "mapping": mapping,
+            "replace": True if given.replace else None,
+        },
+    )

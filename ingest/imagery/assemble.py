@@ -7,8 +7,9 @@ scale, run the relation engine on the merged objects of all scales (within each 
 ``part_of`` across scales), map the model's triplets onto the merged objects and combine both.
 
 The in-process pipeline (``ingest.imagery.pipeline``) fills the levels tile batch by tile batch;
-the workers fill one level per tile task, keep it in the graph, and rebuild the levels from the
-stored tile results before assembling. Both call the same code here.
+the workers fill one level per tile task, keep it in the graph, and rebuild each level from the
+stored tile results (read page by page) as the assembly asks for it. Both call the same code
+here, which holds one level's pieces at a time.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from contextlib import AbstractContextManager, nullcontext
 
 from shapely.geometry.base import BaseGeometry
 
-from ingest.errors import InvalidSegmentation
+from ingest.errors import EmptyResult, InvalidSegmentation
 from ingest.imagery.profile import StageTimes
 from ingest.imagery.segmenter import Segmenter, TileSegmentation, check_answer
 from ingest.imagery.triplets import PieceTriplet, combine, model_relations, piece_owners
 from ingest.ontology import classes_at
 from ingest.raster import RasterPixels, ScaleLevel, TileWindow
-from ingest.records import MapObject, Relation, SceneGraph
+from ingest.records import MapObject, SceneGraph
 from ingest.relations.engine import relate
 from ingest.vectorise import TileMask, TilePolygon, merge_to_objects, vectorise_tile
 
@@ -105,36 +106,42 @@ def assemble_scene_graph(
 ) -> SceneGraph:
     """The scene graph of the pieces of ``levels`` (one per scale) over ``coverage`` (WGS84).
 
-    ``levels`` is iterated once, so a generator lets each level be merged as soon as it is
-    filled. Objects get their level's ``source``; ``times`` gets the ``merge``, ``relate`` and
-    ``model triplets`` stages, ``progress`` the ``relations`` stage.
+    ``levels`` is iterated once and each level is let go once its pieces are merged and its
+    model triplets mapped onto the merged objects, before the next level is asked for: with a
+    generator, only one level's pieces are in memory at a time (the merge needs all of them:
+    an object may span the whole level). What stays are the merged objects of every scale and
+    the model's relations between them, which the relation engine needs together. Objects get
+    their level's ``source``; ``times`` gets the ``merge``, ``relate`` and ``model triplets``
+    stages, ``progress`` the ``relations`` stage.
     """
     report = progress or (lambda _stage, _done, _total: None)
     by_scale: dict[int, list[MapObject]] = {}
-    merged: list[tuple[LevelPieces, list[MapObject]]] = []
+    model: dict[tuple[str, str, str], float] = {}
     for found in levels:
         objects: list[MapObject] = []
         if found.pieces:
             with _stage(times, f"1:{found.level.scale} merge"):
                 objects = merge_to_objects(found.pieces, found.level, source=found.source)
         by_scale[found.level.scale] = objects
-        merged.append((found, objects))
-    everything = [obj for objects in by_scale.values() for obj in objects]
-    relations: list[Relation] = []
-    if everything:
-        report("relations", 0, 1)
-        with _stage(times, "relate"):
-            rules = relate(by_scale)
-        with _stage(times, "model triplets"):
-            model: dict[tuple[str, str, str], float] = {}
-            for found, objects in merged:
-                if not found.triplets:
-                    continue
+        if found.triplets and objects:
+            with _stage(times, "model triplets"):
                 owners = piece_owners(found.pieces, objects, found.level)
                 for key, score in model_relations(found.triplets, owners).items():
                     model[key] = max(model.get(key, 0.0), score)
-            relations = combine(rules, model)
-        report("relations", 1, 1)
+        del found  # the level's pieces go before the next level is read
+    everything = [obj for objects in by_scale.values() for obj in objects]
+    if not everything:
+        # Committed, an empty map would report every object of the previous state as gone.
+        scales = ", ".join(f"1:{d}" for d in sorted(by_scale)) or "none"
+        raise EmptyResult(
+            f"the image yielded no object at any scale ({scales}); nothing to commit. Check "
+            "that it shows the ground (not clouds, water only or a blank area) and its bands."
+        )
+    report("relations", 0, 1)
+    with _stage(times, "relate"):
+        rules = relate(by_scale)
+    relations = combine(rules, model)
+    report("relations", 1, 1)
     return SceneGraph(everything, relations, coverage, source_crs=source_crs)
 
 

@@ -5,7 +5,8 @@ Each feature is classed (OSM tags through ``classify_osm``, other layers through
 and recorded as a :class:`~ingest.records.MapObject`. What is skipped is counted by reason:
 
 - ``unmapped``: no class for the tags / category value (reported by ``key=value``);
-- ``empty``: no geometry, or nothing left after repair;
+- ``empty``: no geometry (``no_geometry``: null in the file), or nothing left after repair
+  (``invalid``: a ring of too few points, a collapsed polygon);
 - ``no_extent``: a point for a polygon or line class (OSM ``building=yes`` on a node), which
   cannot be measured or related as an area; ``settlement`` points are kept, since the
   generaliser uses place nodes to name the settlements it builds.
@@ -115,7 +116,19 @@ class ReadCounts:
     unmapped: Counter[str] = field(default_factory=Counter)
     repaired: int = 0
     empty: int = 0
+    no_geometry: int = 0
+    invalid: int = 0
     no_extent: int = 0
+
+    def unusable(self) -> str:
+        """Why classed features were dropped, for a message: ``2 without geometry (null)``."""
+        reasons = (
+            (self.no_geometry, "without geometry (null)"),
+            (self.invalid, "with an invalid geometry that repair left empty (a ring of too "
+             "few points, a collapsed polygon)"),
+            (self.no_extent, "points of a class that needs a line or an area"),
+        )  # fmt: skip
+        return "; ".join(f"{n} {label}" for n, label in reasons if n)
 
 
 def _keeps_geometry(cls: str, geometry: shapely.Geometry) -> bool:
@@ -138,14 +151,17 @@ def chunk_objects(
             counts.unmapped[classifier.unmapped_label(attributes)] += 1
     classed = [(row, cls) for row, cls in enumerate(classes) if cls is not None]
     rows = np.array([row for row, _ in classed], dtype=np.intp)
+    missing = shapely.is_missing(chunk.geometries[rows])
     fixed = repair(chunk.geometries[rows])
     counts.repaired += fixed.repaired
     wgs84 = reproject(fixed.geometries, info.source_crs, WGS84)
     source = f"{info.format.value}:{info.path.name}"
     objects: list[MapObject] = []
-    for (row, cls), geometry in zip(classed, wgs84, strict=True):
+    for (row, cls), geometry, absent in zip(classed, wgs84, missing, strict=True):
         if geometry is None or geometry.is_empty:
             counts.empty += 1
+            counts.no_geometry += int(absent)
+            counts.invalid += int(not absent)
             continue
         if not _keeps_geometry(cls, geometry):
             counts.no_extent += 1

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from ingest.errors import EmptySource, InvalidMapping
+from ingest.errors import EmptyResult, EmptySource, InvalidMapping
 from ingest.generalise.ladder import generalise
 from ingest.geo import metric_epsg
 from ingest.ontology import SCALE_DENOMINATORS
@@ -29,6 +29,7 @@ from ingest.vector.classify import (
     ReadCounts,
     chunk_objects,
 )
+from ingest.vector.coordinates import check_coordinates
 from ingest.vector.mapping import ClassMapping, load_mapping
 from ingest.vector.portals import tunnel_portals
 from ingest.vector.readers import SourceInfo, VectorFormat, open_source
@@ -96,8 +97,13 @@ def build_scene_graph(
     counts = ReadCounts()
     base: list[MapObject] = []
     for chunk in chunks:
+        check_coordinates(info.path.name, chunk.keys, chunk.geometries, info.source_crs)
         base.extend(chunk_objects(chunk, info, classifier, counts))
         say(f"read {counts.read} features, {len(base)} objects")
+    if not base and counts.unusable():
+        raise EmptySource(
+            f"{info.path.name}: none of its {counts.read} features is usable: {counts.unusable()}."
+        )
     if not base:
         top = ", ".join(f"{label} ({n})" for label, n in counts.unmapped.most_common(5))
         raise EmptySource(
@@ -110,6 +116,12 @@ def build_scene_graph(
     say("generalised: " + ", ".join(f"1:{d} {len(o)}" for d, o in levels.by_scale.items()))
     relations = relate(levels.by_scale, epsg=epsg, progress=say)
     objects = [o for d in sorted(levels.by_scale) for o in levels.by_scale[d]]
+    if not objects:
+        raise EmptyResult(
+            f"{info.path.name}: its {len(base)} objects are all too small or too short for "
+            f"every scale ({', '.join(f'1:{d}' for d in ladder)}); nothing to commit. Check "
+            "the file's CRS and units."
+        )
     graph = SceneGraph(objects, relations, _coverage(info, base), info.source_crs)
     summary = summarise(info, counts, levels, graph, time.perf_counter() - started)
     say(f"done: {len(objects)} objects, {len(relations)} relations")

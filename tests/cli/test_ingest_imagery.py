@@ -78,7 +78,8 @@ def test_bad_imagery_is_one_line_on_stderr_and_nothing_is_written(
 def test_bad_band_list_is_refused(store: Path, bands: str) -> None:
     result = run(str(nb_clip()), "--state", "s", "--bands", bands)
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "--bands" in result.stderr
+    assert result.stderr.count("\n") == 1 and "bands" in result.stderr
+    assert "three band numbers" in result.stderr or "--bands" in result.stderr
 
 
 def test_without_the_model_package_imagery_ingest_says_so(

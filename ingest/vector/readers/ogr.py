@@ -11,13 +11,22 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.errors import GEOSException
 
-from ingest.errors import EmptySource, MissingCRS, UnknownLayer, UnsupportedFormat
+from ingest.errors import (
+    EmptySource,
+    InvalidGeometry,
+    MissingCRS,
+    UnknownLayer,
+    UnsupportedFormat,
+)
 from ingest.geo import bounds_to_wgs84, epsg_of
+from ingest.vector.coordinates import check_declared_crs
 from ingest.vector.readers.chunk import (
     RawChunk,
     SourceInfo,
@@ -95,6 +104,7 @@ def ogr_info(path: Path, layer: str | None) -> SourceInfo:
             "(for example ogr2ogr -a_srs EPSG:xxxx, or a .prj file beside a shapefile)."
         )
     epsg = epsg_of(info["crs"])
+    check_declared_crs(f"{path.name} layer {chosen!r}", epsg, info["total_bounds"])
     stamp = _geopackage_date(path, chosen) if path.suffix.lower() == ".gpkg" else None
     return SourceInfo(
         path,
@@ -109,23 +119,35 @@ def ogr_info(path: Path, layer: str | None) -> SourceInfo:
 
 
 def frames(
-    path: Path, layer: str, chunk_size: int, **open_options: str
+    path: Path,
+    layer: str,
+    chunk_size: int,
+    on_invalid: Literal["fix", "raise"] = "fix",
+    **open_options: str,
 ) -> Iterator[gpd.GeoDataFrame]:
     """``layer`` as GeoDataFrames of at most ``chunk_size`` rows, FID as the index;
     ``open_options`` go to the GDAL driver. A geometry GDAL cannot even encode (a ring of two
     points in a broken OSM multipolygon) is fixed where it can be, else read as None (and
-    counted as empty downstream) instead of failing the whole file."""
+    counted downstream) instead of failing the whole file; with ``on_invalid="raise"`` it is
+    refused (:class:`InvalidGeometry`) instead."""
     start = 0
     while True:
-        frame = pyogrio.read_dataframe(
-            path,
-            layer=layer,
-            skip_features=start,
-            max_features=chunk_size,
-            fid_as_index=True,
-            on_invalid="fix",
-            **open_options,
-        )
+        try:
+            frame = pyogrio.read_dataframe(
+                path,
+                layer=layer,
+                skip_features=start,
+                max_features=chunk_size,
+                fid_as_index=True,
+                on_invalid=on_invalid,
+                **open_options,
+            )
+        except GEOSException as exc:
+            raise InvalidGeometry(
+                f"{path.name}: layer {layer!r} holds a geometry that cannot be built ({exc}): "
+                "a ring that is not closed or has too few points, or NaN coordinates; fix or "
+                "drop that feature (ogr2ogr -makevalid)."
+            ) from exc
         if len(frame) == 0:
             return
         yield frame
@@ -136,7 +158,7 @@ def frames(
 
 def read_ogr(path: Path, layer: str, chunk_size: int) -> Iterator[RawChunk]:
     """Chunks of ``layer``'s features with all their attribute columns as text."""
-    for frame in frames(path, layer, chunk_size):
+    for frame in frames(path, layer, chunk_size, on_invalid="raise"):
         table = frame.drop(columns=frame.geometry.name)
         yield RawChunk(
             keys=[f"{layer}/{fid}" for fid in frame.index],

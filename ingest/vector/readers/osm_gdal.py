@@ -29,7 +29,7 @@ from ingest.vector.readers.chunk import (
 )
 from ingest.vector.readers.ogr import frames, layer_names
 from ingest.vector.readers.osm_tags import class_keys
-from ingest.vector.readers.osmconf import config_path
+from ingest.vector.readers.osmconf import osm_config
 
 OSM_LAYERS = ("points", "lines", "multilinestrings", "multipolygons")
 """GDAL OSM layers read; ``other_relations`` (geometry collections) carry no mapped class."""
@@ -90,11 +90,12 @@ def read_gdal_osm(path: Path, chunk_size: int, seen: set[str]) -> Iterator[RawCh
     """Chunks of the classable elements of an OSM file (EPSG:4326) whose keys are not in
     ``seen``; every key handed on is added to it."""
     wanted = frozenset(class_keys())
-    for layer in OSM_LAYERS:
-        for frame in frames(path, layer, chunk_size, CONFIG_FILE=str(config_path())):
-            chunk = _frame_chunk(layer, frame, wanted, seen)
-            if len(chunk):
-                yield chunk
+    with osm_config() as config:
+        for layer in OSM_LAYERS:
+            for frame in frames(path, layer, chunk_size, CONFIG_FILE=str(config)):
+                chunk = _frame_chunk(layer, frame, wanted, seen)
+                if len(chunk):
+                    yield chunk
 
 
 def read_xml(path: Path, chunk_size: int) -> Iterator[RawChunk]:

@@ -30,6 +30,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyrosm
+from pyogrio.errors import DataLayerError, DataSourceError, FeatureError
+from pyrosm.exceptions import PBFException
 from pyrosm.pbf_export import read_header_block
 
 from ingest.errors import EmptySource, UnsupportedFormat
@@ -44,6 +46,9 @@ from ingest.vector.readers.chunk import (
 from ingest.vector.readers.osm_gdal import read_gdal_osm
 from ingest.vector.readers.osm_tags import class_keys
 
+UNREADABLE = (OSError, ValueError, PBFException, FeatureError, DataSourceError, DataLayerError)
+"""What GDAL and pyrosm raise for a PBF that is truncated, damaged or not a PBF at all."""
+
 TILE_BYTES = 256 * 1024 * 1024
 """Files above this size are read in bounding-box tiles of about this many bytes each."""
 
@@ -52,7 +57,7 @@ def pbf_info(path: Path) -> SourceInfo:
     """Describe an ``.osm.pbf``: always EPSG:4326; as-of from the header's replication time."""
     try:
         header = read_header_block(str(path))
-    except (OSError, ValueError) as exc:
+    except UNREADABLE as exc:
         raise UnsupportedFormat(f"{path.name}: not a readable OSM PBF file ({exc}).") from exc
     bounds = None
     if header.HasField("bbox"):
@@ -131,11 +136,17 @@ def read_pbf(path: Path, chunk_size: int, tile_bytes: int = TILE_BYTES) -> Itera
     when the file holds no element with a class-deciding tag.
     """
     seen: set[str] = set()
-    yield from read_gdal_osm(path, chunk_size, seen)
-    for bbox in _tiles(path, tile_bytes):
-        frame = _read_relations(path, bbox)
-        if frame is not None:
-            yield from _chunks_of(frame, seen, chunk_size)
+    try:
+        yield from read_gdal_osm(path, chunk_size, seen)
+        for bbox in _tiles(path, tile_bytes):
+            frame = _read_relations(path, bbox)
+            if frame is not None:
+                yield from _chunks_of(frame, seen, chunk_size)
+    except UNREADABLE as exc:
+        raise UnsupportedFormat(
+            f"{path.name}: the OSM PBF file is truncated or damaged ({exc}); download the "
+            "extract again."
+        ) from exc
     if not seen:
         raise EmptySource(
             f"{path.name}: no OSM element carries any of the tags {', '.join(class_keys())}; "

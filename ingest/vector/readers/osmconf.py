@@ -5,15 +5,15 @@ columns. Its default misses areas the ontology needs (``waterway=riverbank``,
 ``man_made=pier``, ``water=*``: left as lines, a river bank could never be crossed by a bridge)
 and leaves most tags in an hstore text. This configuration makes every ontology tag key a column
 in every layer and lists as area tags the defaults plus the tag rules of every polygon class.
-It is written once per content to the temporary folder (the name carries a hash of the text).
+It is written to a private temporary folder for the length of one read and removed after it,
+whether the read ends, fails or is abandoned, so nothing is left in the temporary folder.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import tempfile
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ingest.ontology import CLASSES, OSM_KEYS
@@ -63,15 +63,10 @@ def config_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-@cache
-def config_path() -> Path:
-    """The configuration file, written to the temporary folder if not there yet."""
-    text = config_text()
-    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"orthograph-osmconf-{digest}.ini"
-    if not path.is_file():
-        fd, scratch = tempfile.mkstemp(dir=path.parent, suffix=".ini")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(scratch, path)
-    return path
+@contextmanager
+def osm_config() -> Iterator[Path]:
+    """The configuration file, in a temporary folder removed when the context ends."""
+    with tempfile.TemporaryDirectory(prefix="orthograph-osmconf-") as folder:
+        path = Path(folder) / "osmconf.ini"
+        path.write_text(config_text(), encoding="utf-8")
+        yield path

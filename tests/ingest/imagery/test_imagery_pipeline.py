@@ -14,7 +14,7 @@ from pyproj import Transformer
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from ingest.errors import IngestError, InvalidSegmentation
+from ingest.errors import EmptyResult, IngestError, InvalidSegmentation
 from ingest.imagery.groundtruth import GroundTruthSegmenter, VectorLabels
 from ingest.imagery.pipeline import build_imagery_scene_graph
 from ingest.imagery.profile import StageTimes
@@ -201,9 +201,8 @@ class Blind(TripletSegmenter):
         return [TileSegmentation(()) for _ in tiles]
 
 
-def test_an_image_without_objects_gives_an_empty_scene_over_its_footprint(tmp_path: Path) -> None:
+def test_an_image_without_objects_is_refused_not_an_empty_map(tmp_path: Path) -> None:
+    # Committed, an empty scene would turn every object of the previous state into an alert.
     image = write_rgb(tmp_path / "scene.tif")
-    scene = build_imagery_scene_graph(image, Blind([]), tile_size=96, overlap=16)
-    assert (scene.objects, scene.relations) == ([], [])
-    extent = box(*ORIGIN_BOUNDS)
-    assert in_utm(scene.coverage).symmetric_difference(extent).area < 0.01 * extent.area
+    with pytest.raises(EmptyResult, match="no object at any scale"):
+        build_imagery_scene_graph(image, Blind([]), tile_size=96, overlap=16)
