@@ -10,10 +10,19 @@ Status moves ``QUEUED -> RUNNING -> COMMITTED | FAILED``. Every transition that 
 first takes the node's write lock (``SET j.locked_at``), so two workers that received the same
 message cannot both see ``QUEUED`` and both start, and a late failure never overwrites a commit.
 
-Tile results of an imagery fan-out are ``(:JobTile)`` nodes keyed by (job, scale, tile row, tile
-col): a tile task run twice rewrites the same node, and the final step counts them *in the graph*
-to know that every tile is in, whatever the chord callback claims. Geometry travels as WKB hex in
-the raster's CRS (the merge works on the level's pixel grid, not in WGS84).
+A job goes back to ``QUEUED`` (:meth:`JobStore.retry`, :meth:`JobStore.reclaim`, a resubmit)
+when it FAILED, when it shows no sign of life (its ``heartbeat_at``, refreshed by the worker
+process running one of its tasks, else the time it was last enqueued) for longer than a
+threshold, or when it COMMITTED a state version that was purged since. The same rules serve the
+CLI, the API and the workers' reconciler (``workers.reconcile``), so they cannot disagree.
+:meth:`JobStore.cancel` (and :meth:`JobStore.give_up`, the reconciler's end of a job that kept
+losing its workers) ends a job as FAILED and marks its cleanup pending; the worker running it
+(or, once the job is quiet, the reconciler) deletes what it left behind and clears the mark
+(:meth:`JobStore.cleaned`). No requeue happens while it is pending, so a rerun never starts
+under a cleanup.
+
+Tile results of an imagery fan-out live in :mod:`graphdb.job_tiles`; a ``JobStore`` hands out
+its methods (``put_tile``, ``iter_tiles``...) so a job's callers hold one object.
 """
 
 from __future__ import annotations
@@ -24,15 +33,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from graphdb import ids, queries
 from graphdb.client import GraphClient
 from graphdb.errors import GraphError
+from graphdb.job_tiles import JobTiles
 
 
 class JobNotFound(GraphError, LookupError):
     """No job of that id; ``orthograph jobs list`` shows the jobs that exist."""
+
+
+class JobConflict(GraphError, ValueError):
+    """The job's status does not allow the transition (cancel a COMMITTED job, retry a RUNNING
+    one whose worker is alive)."""
 
 
 class JobKind(StrEnum):
@@ -52,6 +67,15 @@ class JobStatus(StrEnum):
 
 
 TERMINAL = frozenset({JobStatus.COMMITTED, JobStatus.FAILED})
+LIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+"""Statuses of a job that a task may still work on."""
+
+STUCK_AFTER_S = 480.0
+"""Default seconds without a sign of life after which a QUEUED or RUNNING job counts as stuck
+(the workers' ``running_stale_s``; above their longest retry countdown, 300 s)."""
+
+CANCELLED = "cancelled"
+"""The reason of a cancelled job."""
 
 Option = str | int | float | bool | None | list[int] | list[str]
 
@@ -60,7 +84,7 @@ Option = str | int | float | bool | None | list[int] | list[str]
 class JobSpec:
     """What to ingest and how: everything that decides the job's id.
 
-    ``input_path`` is where workers read the input (a shared store, see ``workers.inputs``) and
+    ``input_path`` is where workers read the input (a shared store, see ``intake.store``) and
     is *not* part of the id: the content hash ``input_sha256`` is. ``options`` are kind-specific
     parameters (scales, tile size, layer...) as plain JSON values; ``None`` values are dropped
     and lists of scales are sorted, so equivalent requests hash the same.
@@ -104,7 +128,12 @@ def job_id(spec: JobSpec) -> str:
 @dataclass(frozen=True, slots=True)
 class Job:
     """A job as stored. ``progress`` is a fraction in [0, 1]; ``runs`` counts executions started
-    (more than one after a redelivery or a retry); ``reason`` says why a job FAILED."""
+    (more than one after a redelivery or a retry); ``reason`` says why a job FAILED.
+
+    ``worker`` (Celery node name) and ``worker_pid`` name the process that last sent a
+    ``heartbeat_at``; ``requeues`` counts how often the reconciler took the job back from a lost
+    worker since it was last submitted or retried; ``cleanup_pending`` is set by a cancel until
+    a worker has deleted what the job left behind."""
 
     id: str
     kind: JobKind
@@ -123,6 +152,12 @@ class Job:
     created_at: datetime | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    enqueued_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    worker: str | None = None
+    worker_pid: int | None = None
+    requeues: int = 0
+    cleanup_pending: bool = False
     tiles_expected: int | None = None
     scales: list[int] = field(default_factory=list)
     objects: int | None = None
@@ -145,26 +180,6 @@ class Submitted:
 
 
 @dataclass(frozen=True, slots=True)
-class TileResult:
-    """The vectorised output of one tile: polygons in the raster CRS (WKB) and the model's
-    triplets between them, ``(subject, predicate, object, score)`` by index in the polygons.
-
-    ``window`` is ``(col_off, row_off, width, height)`` of the tile in its level's pixels;
-    ``source`` names the segmenter that found them.
-    """
-
-    scale: int
-    row: int
-    col: int
-    window: tuple[int, int, int, int]
-    source: str
-    classes: list[str]
-    scores: list[float]
-    geometries: list[bytes]
-    triplets: list[tuple[int, str, int, float]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
 class JobStats:
     """Jobs of one kind and status: how many, executions started, and of those that finished,
     how many and their summed run time in seconds (for metrics)."""
@@ -178,14 +193,24 @@ class JobStats:
 
 
 class JobStore:
-    """Reads and transitions of job records, and the tile results of imagery jobs."""
+    """Reads and transitions of job records, and (through :class:`JobTiles`) the tile results
+    of imagery jobs."""
 
     def __init__(self, client: GraphClient, *, delete_batch: int = 1_000) -> None:
         self._client = client
-        self._delete_batch = delete_batch
+        tiles = JobTiles(client, delete_batch=delete_batch)
+        self.put_tile = tiles.put
+        self.has_tile = tiles.has
+        self.tile_count = tiles.count
+        self.tile_keys = tiles.keys
+        self.iter_tiles = tiles.iterate
+        self.drop_tiles = tiles.drop
 
     def submit(self, spec: JobSpec) -> Submitted:
-        """The job of ``spec``: created QUEUED, or the existing one (a FAILED one is requeued).
+        """The job of ``spec``: created QUEUED, or the existing one. A FAILED one is requeued,
+        and so is a COMMITTED one whose state version (``ids.version_id(state, job id)``) was
+        purged since: its counts and alerts are reset (``runs`` is kept) and it runs again.
+        Neither happens while the job's cleanup is pending (see the module docstring).
 
         ``enqueue`` is True when this call created or requeued the job, so exactly one of any
         number of concurrent submits sends the task.
@@ -205,9 +230,99 @@ class JobStore:
         row = self._write_one("job_submit", params)
         if row["created"]:
             return Submitted(_job(row["job"]), enqueue=True)
-        params = {"id": spec.id, "from": JobStatus.FAILED, "to": JobStatus.QUEUED, "token": token}
-        row = self._write_one("job_requeue", params)
-        return Submitted(_job(row["job"]), enqueue=bool(row["requeued"]))
+        rule = Requeue(
+            unconditional=(JobStatus.FAILED,),
+            gone=(JobStatus.COMMITTED,),
+            version=ids.version_id(spec.state, spec.id),
+            requeues="reset",
+            reset_outputs=True,
+        )
+        job, requeued = self._requeue(spec.id, rule, token)
+        return Submitted(job, enqueue=requeued)
+
+    def retry(self, job_id: str, *, stuck_after_s: float = STUCK_AFTER_S) -> Job:
+        """Put a FAILED job, or a QUEUED or RUNNING one quiet for ``stuck_after_s``, back to
+        QUEUED (the caller enqueues it); ``JobConflict`` otherwise."""
+        rule = Requeue(
+            unconditional=(JobStatus.FAILED,),
+            quiet=LIVE,
+            quiet_s=stuck_after_s,
+            requeues="reset",
+        )
+        job, requeued = self._requeue(job_id, rule)
+        if requeued:
+            return job
+        if job.status is JobStatus.COMMITTED:
+            raise JobConflict(f"job {job_id} is COMMITTED; there is nothing to retry")
+        if job.cleanup_pending:
+            raise JobConflict(
+                f"job {job_id} is {job.status.value} and a worker has yet to delete what it "
+                "left behind; retry once that is done (within a few heartbeat intervals of a "
+                "running worker)"
+            )
+        raise JobConflict(
+            f"job {job_id} is {job.status.value} and alive (last sign of life "
+            f"{_seen(job)}, worker {job.worker or 'unknown'}); wait, or cancel it first"
+        )
+
+    def reclaim(self, job_id: str, status: JobStatus, *, quiet_s: float) -> Job | None:
+        """The reconciler's requeue: a ``status`` job (QUEUED or RUNNING) still quiet for
+        ``quiet_s`` under the lock goes (back) to QUEUED; a RUNNING one counts a requeue.
+        None when it is no longer quiet or no longer in ``status``."""
+        rule = Requeue(
+            quiet=(status,),
+            quiet_s=quiet_s,
+            requeues="count" if status is JobStatus.RUNNING else "keep",
+        )
+        job, requeued = self._requeue(job_id, rule)
+        return job if requeued else None
+
+    def cancel(self, job_id: str) -> Job:
+        """End a QUEUED or RUNNING job as FAILED (reason :data:`CANCELLED`), its cleanup
+        pending; ``JobConflict`` when it had ended already."""
+        props = {"reason": CANCELLED, "stage": CANCELLED, "cleanup_pending": True}
+        job, finished = self._transition(job_id, LIVE, JobStatus.FAILED, props)
+        if not finished:
+            raise JobConflict(f"job {job_id} is {job.status.value} already; nothing to cancel")
+        return job
+
+    def give_up(self, job_id: str, reason: str, *, quiet_s: float) -> Job | None:
+        """FAIL a RUNNING job still quiet for ``quiet_s`` under the lock with ``reason``, its
+        cleanup pending (the reconciler, for a job that keeps losing its workers); None when it
+        is no longer quiet or RUNNING."""
+        props = {"reason": reason, "stage": "failed", "cleanup_pending": True}
+        job, finished = self._transition(
+            job_id, (JobStatus.RUNNING,), JobStatus.FAILED, props, quiet_s=quiet_s
+        )
+        return job if finished else None
+
+    def heartbeat(self, job_id: str, worker: str, pid: int) -> JobStatus | None:
+        """Record that ``worker`` (process ``pid``) is working on the job, if it is QUEUED or
+        RUNNING; the job's status (None when there is no such job)."""
+        params = {"id": job_id, "live": list(LIVE), "worker": worker, "pid": pid}
+        rows = self._client.write(lambda tx: tx.run(queries.load("job_heartbeat"), params).data())
+        return JobStatus(rows[0]["status"]) if rows else None
+
+    def stale(
+        self, *, queued_s: float, running_s: float, failed_s: float, limit: int = 100
+    ) -> list[Job]:
+        """Jobs quiet for longer than their status allows, oldest sign of life first: QUEUED
+        for ``queued_s``, RUNNING for ``running_s``, FAILED with a cleanup pending for
+        ``failed_s`` (seconds)."""
+        params = {
+            "queued": JobStatus.QUEUED,
+            "running": JobStatus.RUNNING,
+            "failed": JobStatus.FAILED,
+            "queued_s": queued_s,
+            "running_s": running_s,
+            "failed_s": failed_s,
+            "limit": limit,
+        }
+        return [_job(r["job"]) for r in self._client.fetch(queries.load("job_stale"), params)]
+
+    def cleaned(self, job_id: str) -> Job:
+        """Record that what the job left behind was deleted (its cleanup is no longer pending)."""
+        return _job(self._write_one("job_cleaned", {"id": job_id})["job"])
 
     def get(self, job_id: str) -> Job:
         """The job ``job_id`` (``JobNotFound``)."""
@@ -269,57 +384,6 @@ class JobStore:
             lambda tx: tx.run(queries.load("job_alerts_published"), params).consume()
         )
 
-    def put_tile(self, job_id: str, tile: TileResult) -> None:
-        """Store one tile's result (MERGE on job, scale, row and col: a rerun changes nothing)."""
-        props = {
-            "job_id": job_id,
-            "scale": tile.scale,
-            "row": tile.row,
-            "col": tile.col,
-            "window": list(tile.window),
-            "source": tile.source,
-            "classes": tile.classes,
-            "scores": tile.scores,
-            "geometries": [g.hex() for g in tile.geometries],
-            "triplets": json.dumps(tile.triplets),
-        }
-        params = {"id": tile_id(job_id, tile.scale, tile.row, tile.col), "props": props}
-        self._client.write(lambda tx: tx.run(queries.load("job_tile_put"), params).consume())
-
-    def has_tile(self, job_id: str, scale: int, row: int, col: int) -> bool:
-        """Whether the result of that tile is stored."""
-        params = {"id": tile_id(job_id, scale, row, col)}
-        return bool(self._client.fetch(queries.load("job_tile_exists"), params)[0]["found"])
-
-    def tile_count(self, job_id: str) -> int:
-        """How many tile results are stored for the job."""
-        rows = self._client.fetch(queries.load("job_tile_count"), {"job_id": job_id})
-        return int(rows[0]["n"])
-
-    def tile_keys(self, job_id: str) -> set[tuple[int, int, int]]:
-        """``(scale, row, col)`` of every tile result stored for the job."""
-        rows = self._client.fetch(queries.load("job_tile_keys"), {"job_id": job_id})
-        return {(int(r["scale"]), int(r["row"]), int(r["col"])) for r in rows}
-
-    def tiles(self, job_id: str, scale: int) -> list[TileResult]:
-        """The stored tile results of one scale, row by row."""
-        params = {"job_id": job_id, "scale": scale}
-        return [
-            _tile(r["tile"]) for r in self._client.fetch(queries.load("job_tiles_of_scale"), params)
-        ]
-
-    def drop_tiles(self, job_id: str) -> int:
-        """Delete the job's tile results in batches; how many were deleted."""
-        params = {"job_id": job_id, "batch": self._delete_batch}
-        total = 0
-        while n := self._client.write(
-            lambda tx: tx.run(queries.load("job_tiles_delete"), params).single(strict=True)[
-                "deleted"
-            ]
-        ):
-            total += n
-        return total
-
     def stats(self) -> list[JobStats]:
         """Counts and run times by kind and status."""
         params = {"terminal": [status.value for status in TERMINAL]}
@@ -335,6 +399,15 @@ class JobStore:
             for r in self._client.fetch(queries.load("job_stats"), params)
         ]
 
+    def _requeue(self, job_id: str, rule: Requeue, token: str | None = None) -> tuple[Job, bool]:
+        params = rule.params() | {
+            "id": job_id,
+            "to": JobStatus.QUEUED,
+            "token": token or uuid.uuid4().hex,
+        }
+        row = self._write_one("job_requeue", params)
+        return _job(row["job"]), bool(row["requeued"])
+
     def _finish(
         self,
         job_id: str,
@@ -342,8 +415,26 @@ class JobStore:
         to: JobStatus,
         props: Mapping[str, Any],
     ) -> Job:
-        params = {"id": job_id, "from": list(allowed), "to": to, "props": dict(props)}
-        return _job(self._write_one("job_finish", params)["job"])
+        return self._transition(job_id, allowed, to, props)[0]
+
+    def _transition(
+        self,
+        job_id: str,
+        allowed: Sequence[JobStatus],
+        to: JobStatus,
+        props: Mapping[str, Any],
+        *,
+        quiet_s: float | None = None,
+    ) -> tuple[Job, bool]:
+        params = {
+            "id": job_id,
+            "from": list(allowed),
+            "to": to,
+            "props": dict(props),
+            "quiet_s": quiet_s,
+        }
+        row = self._write_one("job_finish", params)
+        return _job(row["job"]), bool(row["finished"])
 
     def _write_one(self, query: str, params: Mapping[str, Any]) -> dict[str, Any]:
         rows = self._client.write(lambda tx: tx.run(queries.load(query), dict(params)).data())
@@ -354,9 +445,38 @@ class JobStore:
         return rows[0]
 
 
-def tile_id(job_id: str, scale: int, row: int, col: int) -> str:
-    """Deterministic id of one tile result."""
-    return "t" + ids.digest("tile", job_id, scale, row, col)
+@dataclass(frozen=True, slots=True)
+class Requeue:
+    """When ``job_requeue`` puts a job back to QUEUED: its status is in ``unconditional``; or
+    in ``quiet`` and no sign of life for ``quiet_s`` seconds; or in ``gone`` and the state
+    version ``version`` does not exist. ``requeues`` says what happens to the lost-worker
+    count (``count``, ``keep``, ``reset``); ``reset_outputs`` clears counts and alerts."""
+
+    unconditional: tuple[JobStatus, ...] = ()
+    quiet: tuple[JobStatus, ...] = ()
+    quiet_s: float = 0.0
+    gone: tuple[JobStatus, ...] = ()
+    version: str | None = None
+    requeues: Literal["count", "keep", "reset"] = "keep"
+    reset_outputs: bool = False
+
+    def params(self) -> dict[str, Any]:
+        """The query parameters of the rule."""
+        return {
+            "from": list(self.unconditional),
+            "quiet": list(self.quiet),
+            "quiet_s": self.quiet_s,
+            "gone": list(self.gone),
+            "version": self.version,
+            "requeues": self.requeues,
+            "reset_outputs": self.reset_outputs,
+        }
+
+
+def _seen(job: Job) -> str:
+    """When the job last showed a sign of life, for messages."""
+    seen = job.heartbeat_at or job.enqueued_at or job.created_at
+    return seen.isoformat(timespec="seconds") if seen else "never"
 
 
 def _job(node: Mapping[str, Any]) -> Job:
@@ -368,25 +488,7 @@ def _job(node: Mapping[str, Any]) -> Job:
         "options": json.loads(node.get("options") or "{}"),
         "scales": [int(s) for s in node.get("scales") or []],
     }
-    for name in ("as_of", "created_at", "started_at", "finished_at"):
+    for name in ("as_of", "created_at", "started_at", "finished_at", "enqueued_at", "heartbeat_at"):
         if name in values:
             values[name] = values[name].to_native()
     return Job(**values)
-
-
-def _tile(node: Mapping[str, Any]) -> TileResult:
-    col_off, row_off, width, height = (int(v) for v in node["window"])
-    return TileResult(
-        scale=int(node["scale"]),
-        row=int(node["row"]),
-        col=int(node["col"]),
-        window=(col_off, row_off, width, height),
-        source=node.get("source") or "",
-        classes=list(node.get("classes") or []),
-        scores=[float(s) for s in node.get("scores") or []],
-        geometries=[bytes.fromhex(g) for g in node.get("geometries") or []],
-        triplets=[
-            (int(a), str(p), int(b), float(c))
-            for a, p, b, c in json.loads(node.get("triplets") or "[]")
-        ],
-    )

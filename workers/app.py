@@ -2,14 +2,25 @@
 
 - **Acks late, requeue on a lost worker**: a message is acknowledged only after its task
   returns; a pool child killed mid-task (OOM, ``kill -9``) puts it back at once
-  (``task_reject_on_worker_lost``), and a whole worker that dies leaves it unacknowledged in
-  Redis, whence another worker restores it after ``visibility_timeout_s``. Tasks are idempotent
+  (``task_reject_on_worker_lost``). A whole worker that dies leaves it unacknowledged in Redis;
+  its job's heartbeat stops (``workers.heartbeat``) and the reconciler (``workers.reconcile``,
+  a thread of every worker's parent, one at a time) requeues the job after ``running_stale_s``.
+  The message itself comes back only after the visibility timeout, derived from the longest
+  hold (``WorkerSettings.visibility``), and then finds its job done. Tasks are idempotent
   (``workers.lifecycle``), so a second delivery leaves the graph as one would.
+- **Cancel**: the heartbeat of a running job task reads the job's status; a job cancelled (or
+  failed by another task) meanwhile interrupts the task, which cleans up like any failure.
+- **Broker lost**: a task that runs while the connection to Redis drops runs on (Celery's
+  ``worker_cancel_long_running_tasks_on_connection_loss`` is off): cancelling needs the result
+  backend, the same Redis, so the cancel failed, the task was recorded REVOKED and its message
+  acknowledged, which failed the imagery chord and left the job RUNNING. Its message may come
+  back after the visibility timeout; the second run changes nothing.
 - **Prefetch 1**: a worker reserves no more messages than it runs, so a long job does not hold
   others hostage and a dead worker strands as few as possible.
 - **Retries** (:class:`OrthographTask`): errors in ``workers.errors.TRANSIENT`` are retried
   ``max_retries`` times with exponential backoff and jitter; anything else fails the job at
-  once with its message as the reason (:class:`JobTask`).
+  once with its message as the reason (:class:`JobTask`). A retry that cannot be sent (Redis
+  is down too) requeues the message itself rather than failing the job.
 - **Poison messages**: a message that killed its worker process ``max_deliveries`` times fails
   its job instead of being redelivered forever.
 - **Time limits**: past ``soft_time_limit_s`` a job is FAILED with a reason; past
@@ -32,7 +43,7 @@ import random
 from typing import Any
 
 from celery import Celery, Task
-from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import (
     celeryd_after_setup,
     worker_process_init,
@@ -43,15 +54,19 @@ from celery.signals import (
 from config.tasks import QUEUE_CPU, QUEUE_GPU, TASK_QUEUES
 from graphdb.errors import GraphError
 from ingest.errors import IngestError, SegmenterUnavailable
+from intake.errors import IntakeError
 from model.errors import ModelError
 from workers.context import close_context, context, passing_context
 from workers.errors import (
     TRANSIENT,
+    JobCancelled,
     TilesPending,
     WorkerError,
     WorkerLostRepeatedly,
 )
+from workers.heartbeat import job_watch
 from workers.lifecycle import fail_job
+from workers.reconcile import ReconcileStep
 from workers.settings import WorkerSettings, get_settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +74,13 @@ log = logging.getLogger(__name__)
 ROUTES: dict[str, dict[str, str]] = {task: {"queue": queue} for task, queue in TASK_QUEUES.items()}
 """Celery's ``task_routes``: the queue of every task, as ``config.tasks.TASK_QUEUES`` says."""
 
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (IngestError, GraphError, ModelError, WorkerError)
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (
+    IngestError,
+    IntakeError,
+    GraphError,
+    ModelError,
+    WorkerError,
+)
 """Refusals with a message for the user: the job fails with it, without a traceback."""
 
 DELIVERY_KEY = "orthograph:deliveries:"
@@ -71,12 +92,12 @@ def celery_config(settings: WorkerSettings) -> dict[str, Any]:
         "broker_url": settings.redis_url,
         "result_backend": settings.redis_url,
         "broker_transport_options": {
-            "visibility_timeout": settings.visibility_timeout_s,
+            "visibility_timeout": settings.visibility,
             "unacked_restore_interval": settings.unacked_restore_interval_s,
             "unacked_restore_throttle": 1,
         },
         "broker_connection_retry_on_startup": True,
-        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "task_acks_on_failure_or_timeout": True,
@@ -122,11 +143,16 @@ class OrthographTask(Task):
             if self.request.retries >= limit:
                 raise
             log.info("%s: %s; retry %d of %d", self.name, exc, self.request.retries + 1, limit)
-            raise self.retry(
-                exc=exc,
-                countdown=retry_delay(settings, self.request.retries),
-                max_retries=limit,
-            ) from exc
+            try:
+                raise self.retry(
+                    exc=exc,
+                    countdown=retry_delay(settings, self.request.retries),
+                    max_retries=limit,
+                ) from exc
+            except Reject as unsent:
+                # Celery could not send the retry (the broker is what failed) and would drop
+                # this message; it goes back to the queue instead, or stays unacknowledged.
+                raise Reject(unsent.reason, requeue=True) from exc
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:
         """One attempt at the task (what the retry policy wraps)."""
@@ -136,8 +162,9 @@ class OrthographTask(Task):
 class JobTask(OrthographTask):
     """Base of the tasks of one job (keyword argument ``job_id``): errors fail the job.
 
-    A domain error, a transient error that outlived its retries or the soft time limit marks
-    the job FAILED with a reason and cleans up its uncommitted state; the task then returns
+    A domain error, a transient error that outlived its retries, the soft time limit or a
+    cancel noticed mid-task (``workers.heartbeat``) marks the job FAILED with a reason (a
+    cancelled job keeps its own) and cleans up its uncommitted state; the task then returns
     normally, so its message is acknowledged and the worker moves on. An unexpected error does
     the same and is re-raised, so its traceback reaches the log.
     """
@@ -147,9 +174,12 @@ class JobTask(OrthographTask):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         job_id = str(kwargs["job_id"])
         try:
-            return super().__call__(*args, **kwargs)
-        except Retry:
+            with job_watch().running(job_id, str(self.request.hostname)):
+                return super().__call__(*args, **kwargs)
+        except (Retry, Reject):
             raise
+        except JobCancelled as exc:
+            self._stopped(job_id, exc)
         except SoftTimeLimitExceeded:
             limit = get_settings().soft_time_limit_s
             self._fail(job_id, f"{self.name} ran past the soft time limit of {limit:.0f} s")
@@ -177,7 +207,7 @@ class JobTask(OrthographTask):
         key = f"{DELIVERY_KEY}{self.request.id}:{self.request.retries}"
         pipe = context().redis.pipeline()
         pipe.incr(key)
-        pipe.expire(key, int(settings.visibility_timeout_s * 4))
+        pipe.expire(key, int(settings.visibility * 4))
         deliveries = int(pipe.execute()[0])
         return deliveries > settings.max_deliveries
 
@@ -198,6 +228,17 @@ class JobTask(OrthographTask):
                     error,
                 )
 
+    def _stopped(self, job_id: str, exc: JobCancelled) -> None:
+        """Clean up after a task interrupted by a cancel, and clear the job's cleanup mark (or
+        leave it to the reconciler). The interrupt may have landed inside a driver call, so the
+        process's connections are replaced first."""
+        close_context()
+        try:
+            fail_job(context(), job_id, str(exc))
+            context().jobs.cleaned(job_id)
+        except TRANSIENT as error:
+            log.error("job %s stopped (%s); cleanup left to the reconciler: %s", job_id, exc, error)
+
     def _fail(self, job_id: str, reason: str) -> None:
         try:
             fail_job(context(), job_id, reason)
@@ -209,6 +250,7 @@ class JobTask(OrthographTask):
 
 app = Celery("orthograph", include=["workers.tasks"])
 app.add_defaults(lambda: celery_config(get_settings()))
+app.steps["worker"].add(ReconcileStep)
 
 _serves_gpu = False
 """Set in the parent once the queues are known, inherited by every pool child."""

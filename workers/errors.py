@@ -26,6 +26,10 @@ class WorkerLostRepeatedly(WorkerError, RuntimeError):
     """A job's message killed its worker process too often: it is failed, not retried forever."""
 
 
+class JobCancelled(WorkerError, RuntimeError):
+    """The job was cancelled (or failed in another task) while this task ran: it stops here."""
+
+
 class TilesPending(WorkerError):
     """The final step of an imagery job ran before every tile result was in the graph."""
 

@@ -3,7 +3,12 @@
 Read once per process through :func:`get_settings` (cached), never at import time. The
 validators hold the invariants the Redis broker needs for exactly-once effects: a message that
 is being worked on is handed to another worker once ``visibility_timeout_s`` has passed, so the
-visibility timeout must outlast the hard time limit and the longest retry countdown.
+visibility timeout must outlast the longest a task holds its message: the hard time limit, or
+the longest retry countdown (a retried task waits for its countdown holding the message). Left
+unset it is derived from them (:attr:`WorkerSettings.visibility`). A dead worker's job does not
+wait for it: the reconciler (``workers.reconcile``) requeues a job whose heartbeat stopped after
+``running_stale_s``, which must in turn outlast the longest retry countdown and a few
+heartbeats, or a job waiting for its retry would be taken for lost.
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from config.connections import Connections
+from graphdb.jobs import STUCK_AFTER_S
+
+HEARTBEATS_MISSED = 3
+"""Heartbeat intervals a job may miss on top of the longest retry delay before it is stale."""
+VISIBILITY_MARGIN_S = 300.0
+"""Least margin of the derived visibility timeout over the longest hold."""
 
 
 class WorkerSettings(Connections):
@@ -26,10 +37,11 @@ class WorkerSettings(Connections):
     hard_time_limit_s: float = Field(
         default=3_600.0, gt=0, description="A task past this is killed (its child is replaced)."
     )
-    visibility_timeout_s: float = Field(
-        default=4_000.0,
+    visibility_timeout_s: float | None = Field(
+        default=None,
         gt=0,
-        description="Unacknowledged messages go back to the queue after this (lost worker).",
+        description="Unacknowledged messages go back to the queue after this; unset: the "
+        "longest hold (hard time limit or longest retry delay) plus a margin.",
     )
     unacked_restore_interval_s: float = Field(
         default=10.0, gt=0, description="How often a worker sweeps for messages to restore."
@@ -59,6 +71,32 @@ class WorkerSettings(Connections):
         description="How long a new pool child may take to start, loading the model included "
         "(Celery's default, 4 s, is shorter than a model load: replacements of a lost child "
         "were killed in a loop).",
+    )
+    heartbeat_interval_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="How often the process running a job's task records the job's heartbeat "
+        "(and notices a cancel).",
+    )
+    running_stale_s: float = Field(
+        default=STUCK_AFTER_S,
+        gt=0,
+        description="A RUNNING job without heartbeat (and no message waiting) for this long "
+        "lost its worker: the reconciler requeues it.",
+    )
+    queued_stale_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="A QUEUED job without heartbeat or waiting message for this long since it "
+        "was enqueued is enqueued again (its message was lost).",
+    )
+    reconcile_interval_s: float = Field(
+        default=60.0, gt=0, description="How often one of the workers reconciles the jobs."
+    )
+    max_requeues: int = Field(
+        default=3,
+        ge=0,
+        description="A job taken back from a lost worker this often is FAILED instead.",
     )
     max_memory_per_child_kb: int = Field(
         default=8_000_000, gt=0, description="A pool child above this RSS is replaced."
@@ -101,14 +139,35 @@ class WorkerSettings(Connections):
                 f"soft_time_limit_s ({self.soft_time_limit_s}) must be below hard_time_limit_s "
                 f"({self.hard_time_limit_s}) so a job can record its failure before it is killed"
             )
-        longest_hold = max(self.hard_time_limit_s, self.retry_backoff_max_s)
-        if self.visibility_timeout_s <= longest_hold:
+        longest_hold = self._longest_hold()
+        if self.visibility_timeout_s is not None and self.visibility_timeout_s <= longest_hold:
             raise ValueError(
                 f"visibility_timeout_s ({self.visibility_timeout_s}) must exceed the hard time "
                 f"limit and the longest retry delay ({longest_hold}); otherwise Redis hands a "
                 "running task to a second worker"
             )
+        quiet = self.retry_backoff_max_s + HEARTBEATS_MISSED * self.heartbeat_interval_s
+        for name in ("running_stale_s", "queued_stale_s"):
+            if getattr(self, name) <= quiet:
+                raise ValueError(
+                    f"{name} ({getattr(self, name)}) must exceed the longest retry delay plus "
+                    f"{HEARTBEATS_MISSED} heartbeat intervals ({quiet}); otherwise a job "
+                    "waiting for a retry is taken for lost"
+                )
         return self
+
+    @property
+    def visibility(self) -> float:
+        """The broker's visibility timeout in seconds: the setting, or the longest hold plus
+        10% (at least :data:`VISIBILITY_MARGIN_S`)."""
+        if self.visibility_timeout_s is not None:
+            return self.visibility_timeout_s
+        hold = self._longest_hold()
+        return hold + max(VISIBILITY_MARGIN_S, hold / 10)
+
+    def _longest_hold(self) -> float:
+        """Seconds a task may hold its message: running to the hard limit, or in a countdown."""
+        return max(self.hard_time_limit_s, self.retry_backoff_max_s)
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from api.context import Info
 from api.states.types import MapState
+from graphdb import ids
 from graphdb.jobs import Job as GraphJob
 from graphdb.jobs import JobKind as GraphJobKind
 from graphdb.jobs import JobStatus as GraphJobStatus
@@ -51,6 +52,16 @@ class Job:
     objects: int | None
     relations: int | None
     alerts: int | None
+    worker: str | None = strawberry.field(
+        description="Node name of the worker that last sent a heartbeat for the job."
+    )
+    heartbeat_at: datetime | None = strawberry.field(
+        description="When a worker last reported working on the job."
+    )
+    requeues: int = strawberry.field(
+        description="Times the job was taken back from a lost worker since it was submitted "
+        "or retried."
+    )
 
     @classmethod
     def of(cls, job: GraphJob) -> Job:
@@ -74,13 +85,30 @@ class Job:
             objects=job.objects,
             relations=job.relations,
             alerts=job.alerts,
+            worker=job.worker,
+            heartbeat_at=job.heartbeat_at,
+            requeues=job.requeues,
         )
 
-    @strawberry.field(description="The map state once the job has committed it, else null.")
+    @strawberry.field(
+        description="Id of the state version the job writes (the same for every run of the "
+        "job); readable once the job has committed it."
+    )
+    def state_version(self) -> strawberry.ID:
+        return strawberry.ID(ids.version_id(self.state, self.id))
+
+    @strawberry.field(
+        description="The state version the job committed (even after a newer version replaced "
+        "it), else null."
+    )
     async def map_state(self, info: Info) -> MapState | None:
         if self.status is not JobStatus.COMMITTED:
             return None
-        found = await info.context.loaders.states_by_name.load(self.state)
+        loaders = info.context.loaders
+        found = await loaders.states_by_id.load(ids.version_id(self.state, self.id))
+        if found is None:  # a job of a release before versions wrote the name's first id
+            named = await loaders.states_by_name.load(self.state)
+            found = named if named is not None and named.source.endswith(self.id) else None
         return MapState.of(found) if found is not None else None
 
 

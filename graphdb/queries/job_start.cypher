@@ -6,6 +6,7 @@ FOREACH (_ IN CASE WHEN started THEN [1] ELSE [] END |
       j.runs = j.runs + 1,
       j.started_at = coalesce(j.started_at, datetime()),
       j.stage = 'started',
+      j.heartbeat_at = datetime(),
       j.updated_at = datetime()
 )
 RETURN j {.*} AS job, started

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 
 from graphdb.client import GraphClient
+from graphdb.job_tiles import TileResult
 from graphdb.jobs import (
     JobKind,
     JobNotFound,
     JobSpec,
     JobStatus,
     JobStore,
-    TileResult,
     job_id,
 )
 from graphdb.schema import apply_schema
@@ -118,7 +118,7 @@ def test_tile_results_are_keyed_by_tile(jobs: JobStore) -> None:
     assert jobs.tile_count(SPEC.id) == 3
     assert jobs.has_tile(SPEC.id, 2000, 0, 1) and not jobs.has_tile(SPEC.id, 2000, 1, 1)
     assert jobs.tile_keys(SPEC.id) == {(2000, 0, 0), (2000, 0, 1), (10000, 0, 0)}
-    stored = jobs.tiles(SPEC.id, 2000)
+    stored = list(jobs.iter_tiles(SPEC.id, 2000, page=1))
     assert [(t.row, t.col) for t in stored] == [(0, 0), (0, 1)]
     assert stored[1] == tile and stored[0].geometries == []
     assert jobs.drop_tiles(SPEC.id) == 3 and jobs.tile_count(SPEC.id) == 0
