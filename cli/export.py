@@ -1,12 +1,15 @@
 """``orthograph export``: one committed map state to a GeoJSON or GeoPackage file.
 
 Geometry is written in WGS84 unless ``--crs`` asks for another CRS; each feature carries the
-object's ``id``, ``class``, ``scale``, ``name``, ``confidence`` and ``source``. Errors become
-one line on stderr and an exit code from ``cli.errors``; no traceback.
+object's ``id``, ``class``, ``scale``, ``name``, ``confidence`` and ``source``. The file is
+written beside ``--out`` and renamed over it, so an export that fails leaves the previous file
+intact. Errors become one line on stderr and an exit code from ``cli.errors``; no traceback.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +20,7 @@ from cli.errors import cli_errors
 from cli.options import parse_bbox
 
 if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
     from pyproj import CRS
 
 COLUMNS = ["id", "class", "scale", "name", "confidence", "source"]
@@ -78,10 +82,23 @@ def export(
     )
     if target_crs is not None:
         frame = frame.to_crs(target_crs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
-    frame.to_file(out, driver=DRIVERS[fmt], engine="pyogrio")
+    _write_replacing(frame, out, DRIVERS[fmt])
     typer.echo(f"wrote {len(frame)} objects of {state!r} to {out}")
+
+
+def _write_replacing(frame: GeoDataFrame, out: Path, driver: str) -> None:
+    """Write ``frame`` to ``out`` in one step: into a temporary folder beside it, then renamed.
+
+    ``os.replace`` within one folder is atomic, so ``out`` is either the old file or the whole
+    new one, never a half-written one; a write that fails leaves the old file as it was. The
+    temporary folder (with any side files the driver made, a GeoPackage's journal) is removed
+    either way.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as folder:
+        written = Path(folder) / out.name
+        frame.to_file(written, driver=driver, engine="pyogrio")
+        os.replace(written, out)
 
 
 def _parse_crs(text: str | None) -> CRS | None:

@@ -13,27 +13,33 @@ with the tile loop cut into tasks and the tile results kept in the graph in betw
 3. :func:`finish_imagery_job` (the chord callback) first counts tile results *in the graph*: a
    redelivered tile task can make the chord fire early, or twice, so the callback trusts only
    what is stored, and waits (``TilesPending``, retried) until every tile is in. Then it merges
-   pieces across tile borders per scale, relates the objects (rules and model triplets), writes
-   and commits the state, drops the tile results and diffs the state (``workers.lifecycle``).
+   pieces across tile borders per scale, reading the results of one scale page by page and
+   letting that scale's pieces go before the next (:func:`stored_scene_graph`), relates the
+   objects (rules and model triplets), writes and commits the state, drops the tile results and
+   diffs the state (``workers.lifecycle``).
 
 Every step is safe to run twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 
 import shapely
 from rasterio.windows import Window
 
-from graphdb.jobs import Job, JobStatus, TileResult
+from graphdb.job_tiles import TileResult
+from graphdb.jobs import Job, JobStatus, JobStore
 from graphdb.models import StateStatus
 from graphdb.rasters import RasterRecord, RasterRegistry
 from ingest.imagery.assemble import LevelPieces, assemble_scene_graph
+from ingest.imagery.profile import StageTimes
+from ingest.imagery.segmenter import Segmenter
 from ingest.imagery.triplets import PieceTriplet
 from ingest.raster import (
     RasterInfo,
+    ScaleLevel,
     build_pyramid,
     footprint_wgs84,
     level_for,
@@ -41,11 +47,14 @@ from ingest.raster import (
     tile_at,
     tile_windows,
 )
+from ingest.raster.content import require_pixels
 from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
 from ingest.rasterstore import RasterStore, default_store_uri
 from ingest.records import SceneGraph
 from ingest.vectorise import TilePolygon
-from workers.context import WorkerContext, context
+from intake.checks import check_job_fields
+from intake.opened import HeldInputs, stored_sha256
+from workers.context import context
 from workers.errors import TilesPending
 from workers.lifecycle import (
     Outcome,
@@ -56,6 +65,9 @@ from workers.lifecycle import (
     report,
     start_job,
 )
+
+TILE_PAGE = 32
+"""Stored tile results read per query by the finish step (a page is in memory at once)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,26 +100,19 @@ def plan_imagery_job(job_id: str) -> ImageryPlan | None:
     job = start_job(ctx, job_id)
     if job is None:
         return None
+    check_job_fields(
+        input_path=job.input_path, state=job.state, area=job.area, as_of=job.as_of,
+        options=job.options,
+    )  # fmt: skip
     state = owned_state(ctx, job)
     if state is not None and state.status is StateStatus.COMMITTED:
         return ImageryPlan(tiles=[])
     info = _raster(job.input_path, _bands(job))
+    require_pixels(info)
     levels = build_pyramid(info, _ints(job, "scales"))
-    tile_size = _int(job, "tile_size", DEFAULT_TILE_SIZE)
-    overlap = _int(job, "overlap", DEFAULT_OVERLAP)
-    tiles = [
-        TileSpec(
-            scale=level.scale,
-            row=tile.row,
-            col=tile.col,
-            col_off=int(tile.window.col_off),
-            row_off=int(tile.window.row_off),
-            width=int(tile.window.width),
-            height=int(tile.window.height),
-        )
-        for level in levels
-        for tile in tile_windows(level, tile_size, overlap)
-    ]
+    tiles = tile_specs(
+        levels, _int(job, "tile_size", DEFAULT_TILE_SIZE), _int(job, "overlap", DEFAULT_OVERLAP)
+    )
     begin_state(ctx, job, footprint_wgs84(info.transform, info.width, info.height, info.crs))
     report(ctx, job, 0.02, "storing the image")
     stored = RasterStore(default_store_uri()).put(info)
@@ -126,28 +131,47 @@ def run_tile(job_id: str, spec: TileSpec) -> bool:
     if job.terminal or ctx.jobs.has_tile(job_id, spec.scale, spec.row, spec.col):
         return False
     level = level_for(_raster(job.input_path, _bands(job)), spec.scale)
-    window = Window(spec.col_off, spec.row_off, spec.width, spec.height)
-    tile = tile_at(level, window, spec.row, spec.col)
-    segmenter = ctx.segmenter()
-    found = LevelPieces(level, source=segmenter.name)
-    found.segment(segmenter, [tile], [tile.read()])
-    ctx.jobs.put_tile(
-        job_id,
-        TileResult(
-            scale=spec.scale,
-            row=spec.row,
-            col=spec.col,
-            window=(spec.col_off, spec.row_off, spec.width, spec.height),
-            source=found.source,
-            classes=[p.class_id for p in found.pieces],
-            scores=[float(p.score) for p in found.pieces],
-            geometries=[shapely.to_wkb(p.geometry) for p in found.pieces],
-            triplets=[(t.subject, t.predicate, t.object, t.score) for t in found.triplets],
-        ),
-    )
+    ctx.jobs.put_tile(job_id, segment_tile(level, spec, ctx.segmenter()))
     written = ctx.jobs.tile_count(job_id)
     report(ctx, job, _tile_fraction(written, job.tiles_expected or written), f"tile {written}")
     return True
+
+
+def tile_specs(levels: Sequence[ScaleLevel], tile_size: int, overlap: int) -> list[TileSpec]:
+    """Every tile of ``levels`` (sizes in level pixels), level by level, row by row."""
+    return [
+        TileSpec(
+            scale=level.scale,
+            row=tile.row,
+            col=tile.col,
+            col_off=int(tile.window.col_off),
+            row_off=int(tile.window.row_off),
+            width=int(tile.window.width),
+            height=int(tile.window.height),
+        )
+        for level in levels
+        for tile in tile_windows(level, tile_size, overlap)
+    ]
+
+
+def segment_tile(level: ScaleLevel, spec: TileSpec, segmenter: Segmenter) -> TileResult:
+    """The result of one tile of ``level`` as stored: its pieces (WKB, raster CRS) and the
+    segmenter's triplets between them."""
+    window = Window(spec.col_off, spec.row_off, spec.width, spec.height)
+    tile = tile_at(level, window, spec.row, spec.col)
+    found = LevelPieces(level, source=segmenter.name)
+    found.segment(segmenter, [tile], [tile.read()])
+    return TileResult(
+        scale=spec.scale,
+        row=spec.row,
+        col=spec.col,
+        window=(spec.col_off, spec.row_off, spec.width, spec.height),
+        source=found.source,
+        classes=[p.class_id for p in found.pieces],
+        scores=[float(p.score) for p in found.pieces],
+        geometries=[shapely.to_wkb(p.geometry) for p in found.pieces],
+        triplets=[(t.subject, t.predicate, t.object, t.score) for t in found.triplets],
+    )
 
 
 def finish_imagery_job(job_id: str) -> Outcome | None:
@@ -165,7 +189,7 @@ def finish_imagery_job(job_id: str) -> Outcome | None:
         if written < expected:
             raise TilesPending(f"job {job_id}: {written} of {expected} tile results stored")
         report(ctx, job, 0.85, "merging tiles")
-        scene = _scene(ctx, job)
+        scene = stored_scene_graph(ctx.jobs, job)
         report(ctx, job, 0.9, f"writing {len(scene.objects)} objects")
         ctx.graph.write(job.state, scene.objects, scene.relations)
         state = commit_state(ctx, job)
@@ -173,22 +197,32 @@ def finish_imagery_job(job_id: str) -> Outcome | None:
     return complete_job(ctx, job, state, job.scales)
 
 
-def _scene(ctx: WorkerContext, job: Job) -> SceneGraph:
+def stored_scene_graph(
+    jobs: JobStore, job: Job, *, page: int = TILE_PAGE, times: StageTimes | None = None
+) -> SceneGraph:
     """The scene graph of all scales from the stored tile results, assembled as
-    ``build_imagery_scene_graph`` does, once, on what the tile tasks found."""
+    ``build_imagery_scene_graph`` does, once, on what the tile tasks found.
+
+    Tile results are read ``page`` at a time and each scale's level is built only when the
+    assembly asks for it, and let go before the next: what is in memory at once is one scale's
+    polygons, one page of stored results, and the merged objects and relations so far.
+    ``times`` gets the assembly's stages (``bench.finish_memory`` reads memory at each).
+    """
     info = _raster(job.input_path, _bands(job))
-    levels = (_stored_pieces(ctx, job, LevelPieces(level_for(info, s))) for s in job.scales)
+    levels = (stored_level(jobs, job.id, level_for(info, s), page=page) for s in job.scales)
     coverage = footprint_wgs84(info.transform, info.width, info.height, info.crs)
-    return assemble_scene_graph(levels, coverage=coverage, source_crs=info.epsg)
+    return assemble_scene_graph(levels, coverage=coverage, source_crs=info.epsg, times=times)
 
 
-def _stored_pieces(ctx: WorkerContext, job: Job, found: LevelPieces) -> LevelPieces:
+def stored_level(
+    jobs: JobStore, job_id: str, level: ScaleLevel, *, page: int = TILE_PAGE
+) -> LevelPieces:
     """The level's tile pieces and triplets, and the name of the segmenter that found them."""
-    scale = found.level.scale
-    for tile in ctx.jobs.tiles(job.id, scale):
+    found = LevelPieces(level)
+    for tile in jobs.iter_tiles(job_id, level.scale, page=page):
         found.extend(
             [
-                TilePolygon(cls, score, scale, shapely.from_wkb(geometry), tile.window)
+                TilePolygon(cls, score, level.scale, shapely.from_wkb(geometry), tile.window)
                 for cls, score, geometry in zip(
                     tile.classes, tile.scores, tile.geometries, strict=True
                 )
@@ -219,7 +253,13 @@ def _bands(job: Job) -> tuple[int, ...] | None:
     return tuple(bands) if bands is not None else None
 
 
-@lru_cache(maxsize=8)
+_RASTERS: HeldInputs[RasterInfo] = HeldInputs(capacity=8)
+
+
 def _raster(path: str, bands: tuple[int, ...] | None) -> RasterInfo:
-    """The validated raster, opened once per process (every tile of a job needs it)."""
-    return open_raster(path, bands)
+    """The validated raster, opened once per process (every tile of a job needs it) by
+    descriptor, after its bytes are checked against the SHA-256 its stored path is addressed by
+    (the job's ``input_sha256``): a swapped or changed input fails the job (``intake.opened``)."""
+    return _RASTERS.get(
+        (path, bands), path, stored_sha256(path), lambda opened: open_raster(str(opened), bands)
+    )

@@ -5,8 +5,9 @@ fix, instead of in the middle of a tile fan-out. The checks, each with its own e
 
 - the path exists and is not empty (``RasterNotFound``, ``EmptyRaster``);
 - GDAL recognises it as a raster (``NotARaster``) and can read its header (``CorruptRaster``);
-- the declared size is sane (``RasterTooLarge``): checked from the header alone, before any
-  pixel is read, so a 10^6 x 10^6 header costs nothing;
+- the declared size fits what the imagery job's finish step can hold in this machine's memory
+  (``RasterTooLarge``, limit from ``intake.limits.max_raster_pixels``): checked from the header
+  alone, before any pixel is read, so a 10^6 x 10^6 header costs nothing;
 - it has a CRS and a geotransform (``MissingGeoreference``);
 - the bands give RGB or panchromatic (``UnsupportedBandLayout``) of a real dtype
   (``UnsupportedDtype``);
@@ -27,9 +28,7 @@ from ingest.raster.dataset import open_dataset
 from ingest.raster.gsd import ground_sample_distance
 from ingest.raster.info import RasterInfo
 from ingest.raster.stretch import compute_stretch
-
-# 5e10 pixels is a 224,000-pixel square: a 0.25 m orthomosaic of a 56 km square.
-DEFAULT_MAX_PIXELS = 50_000_000_000
+from intake.limits import max_raster_pixels
 
 SUPPORTED_DTYPES = frozenset(
     {
@@ -66,6 +65,17 @@ def _check_georeference(dataset: DatasetReader, path: str) -> None:
         )
 
 
+def _check_size(dataset: DatasetReader, path: str, limit: int) -> None:
+    """Refuse a raster declaring more than ``limit`` pixels, from its header alone."""
+    pixels = dataset.width * dataset.height
+    if pixels > limit:
+        raise RasterTooLarge(
+            f"{path!r} declares {dataset.width} x {dataset.height} = {pixels} pixels, more than "
+            f"the limit of {limit} pixels that a job can finish in this machine's memory; cut "
+            "it into smaller files (gdal_retile.py) or ingest it on a machine with more memory."
+        )
+
+
 def _check_dtypes(dataset: DatasetReader, bands: tuple[int, int, int], path: str) -> str:
     dtypes = {dataset.dtypes[band - 1] for band in bands}
     unsupported = sorted(dtypes - SUPPORTED_DTYPES)
@@ -96,7 +106,7 @@ def open_raster(
     path: str,
     bands: Sequence[int] | None = None,
     *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int | None = None,
     sample_size: int = 1024,
     percentiles: tuple[float, float] = (2.0, 98.0),
 ) -> RasterInfo:
@@ -104,17 +114,15 @@ def open_raster(
 
     ``bands`` are 1-based band numbers: three for (r, g, b) or one for panchromatic (see
     ``ingest.raster.bands``). ``sample_size`` (pixels, long side) and ``percentiles`` (percent)
-    set the 8-bit stretch of non-8-bit data (see ``ingest.raster.stretch``). Reads two blocks per
-    band and one decimated sample, whatever the raster's size.
+    set the 8-bit stretch of non-8-bit data (see ``ingest.raster.stretch``). ``max_pixels``
+    (width x height) defaults to ``intake.limits.max_raster_pixels()``, what this machine's
+    memory lets a job finish. Reads two blocks per band and one decimated sample, whatever the
+    raster's size.
     """
     path = str(path)
+    limit = max_raster_pixels() if max_pixels is None else max_pixels
     with open_dataset(path) as dataset:
-        if dataset.width * dataset.height > max_pixels:
-            raise RasterTooLarge(
-                f"{path!r} declares {dataset.width} x {dataset.height} pixels, more than the "
-                f"limit of {max_pixels}; cut it into smaller files (gdal_retile.py) or raise "
-                "max_pixels if the file is genuine."
-            )
+        _check_size(dataset, path, limit)
         _check_georeference(dataset, path)
         chosen = choose_bands(dataset.colorinterp, bands, path)
         dtype = _check_dtypes(dataset, chosen, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from shapely.geometry import LineString, box
 from typer.testing import CliRunner
 
 from cli.main import app
+from config.connections import PROJECT_ROOT
 from graphdb.models import MapState
 from ingest.records import MapObject
 
@@ -83,3 +86,49 @@ def test_an_empty_selection_is_an_empty_file(state: MapState, tmp_path: Path, fm
 
     assert result.exit_code == 0, result.output
     assert len(gpd.read_file(out)) == 0
+
+
+MANY = [
+    MapObject(f"b{i}", "building", 2000,
+              box(9.52 + i * 1e-4, 47.12, 9.52 + i * 1e-4 + 5e-5, 47.12005))
+    for i in range(300)
+] + [MapObject("k", "residential_block", 10000, box(9.52, 47.12, 9.53, 47.13))]  # fmt: skip
+WRITE_LIMIT_BYTES = 8192
+"""File size limit (``RLIMIT_FSIZE``) of the failing export: its output is far larger, so the
+write fails midway with ``EFBIG``, as on a full disk (Python ignores ``SIGXFSZ``)."""
+
+
+def limited_export(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``orthograph export *args`` as a process that cannot write a file past the limit."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (WRITE_LIMIT_BYTES, resource.RLIM_INFINITY))
+
+    command = [str(PROJECT_ROOT / ".venv" / "bin" / "orthograph"), "export", *args]
+    return subprocess.run(command, capture_output=True, text=True, preexec_fn=limit)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_a_failed_export_leaves_the_previous_file_and_nothing_else(
+    publish: Callable[..., MapState], tmp_path: Path, fmt: str
+) -> None:
+    publish("export-many", MANY)
+    folder = tmp_path / "out"
+    out = folder / f"map.{fmt}"
+    base = ["--state", "export-many", "--out", str(out), "--format", fmt]
+    first = CliRunner().invoke(app, ["export", *base, "--classes", "residential_block"])
+    assert first.exit_code == 0, first.output
+    previous = out.read_bytes()
+
+    failed = limited_export(base)
+
+    assert failed.returncode != 0, failed.stdout
+    assert "wrote" not in failed.stdout
+    assert out.read_bytes() == previous
+    assert [p.name for p in folder.iterdir()] == [out.name]
+
+    replaced = CliRunner().invoke(app, ["export", *base])
+
+    assert replaced.exit_code == 0, replaced.output
+    assert len(gpd.read_file(out)) == len(MANY)
+    assert [p.name for p in folder.iterdir()] == [out.name]
