@@ -21,12 +21,15 @@ from torch import Tensor, nn
 from torch_geometric.nn import MessagePassing
 from torch_geometric.utils import scatter
 
+from model.nn.generated_code import generated_code_removed
+
 
 class CrossScaleFusion(MessagePassing):
     """Bidirectional fine <-> coarse feature exchange of width ``channels``."""
 
     def __init__(self, *, channels: int) -> None:
-        super().__init__(aggr="sum")
+        with generated_code_removed():
+            super().__init__(aggr="sum")
         self.up = nn.Linear(channels, channels)
         self.down = nn.Linear(channels, channels)
 

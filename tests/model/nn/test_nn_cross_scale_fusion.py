@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import torch
 
 from model.nn import CrossScaleFusion
@@ -24,3 +29,21 @@ def test_parts_feed_their_whole_and_the_whole_feeds_its_parts() -> None:
     assert torch.allclose(new_fine[:2], fine[:2] + torch.tensor([0.0, 2.0]))
     # Objects without links are unchanged.
     assert torch.equal(new_fine[2], fine[2]) and torch.equal(new_coarse[1], coarse[1])
+
+
+BUILD_AND_RUN = """
+import torch
+from model.nn import CrossScaleFusion
+fusion = CrossScaleFusion(channels=2)
+out = fusion(torch.ones(2, 2), torch.ones(1, 2), torch.tensor([[0, 1], [0, 0]]), torch.ones(2))
+assert out[1].shape == (1, 2)
+"""
+
+
+def test_building_the_layer_leaves_no_generated_code_in_the_temporary_folder(
+    tmp_path: Path,
+) -> None:
+    # A fresh process: torch_geometric generates the layer's code once per process.
+    env = os.environ | {"TMPDIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", BUILD_AND_RUN], env=env, check=True, timeout=300)
+    assert list(tmp_path.iterdir()) == []
