@@ -66,32 +66,30 @@ class VectorJobInput:
 
 def imagery_options(given: ImageryJobInput) -> dict[str, Option]:
     """The checked options of an imagery job (its state, area and date are checked too)."""
-    return check_job_fields(
-        state=given.state,
-        area=given.area,
-        as_of=given.as_of,
-        options={
-            "scales": given.scales,
-            "tile_size": given.tile_size,
-            "overlap": given.overlap,
-            "bands": given.bands,
-            "replace": True if given.replace else None,
-        },
-    )
+    options: dict[str, Option] = {
+        "scales": given.scales,
+        "tile_size": given.tile_size,
+        "overlap": given.overlap,
+        "bands": given.bands,
+    }
+    return _checked(given, options)
 
 
 def vector_options(given: VectorJobInput, data_root: Path) -> dict[str, Option]:
     """The checked options of a vector job (its state, area and date are checked too; a
     mapping file must lie under ``data_root``)."""
     mapping = str(checked_path(given.mapping, data_root)) if given.mapping is not None else None
+    return _checked(given, {"scales": given.scales, "layer": given.layer, "mapping": mapping})
+
+
+def _checked(
+    given: ImageryJobInput | VectorJobInput, options: dict[str, Option]
+) -> dict[str, Option]:
+    """``options`` and ``replace`` (dropped when false) checked with the job's state, area and
+    date."""
     return check_job_fields(
         state=given.state,
         area=given.area,
         as_of=given.as_of,
-        options={
-            "scales": given.scales,
-            "layer": given.layer,
-            "mapping": mapping,
-            "replace": True if given.replace else None,
-        },
+        options=options | {"replace": True if given.replace else None},
     )

@@ -12,12 +12,13 @@ from shapely.geometry import LineString, box
 
 from graphdb import ids
 from graphdb.errors import GraphError, StateExists, StateNotFound, StateNotWritable
-from graphdb.jobs import JobKind, JobSpec, JobStore
+from graphdb.jobs import JobStore
 from graphdb.models import MapState, StateStatus
 from graphdb.publish import publish_scene_graph
 from graphdb.repository import Neo4jGraph
 from graphdb.states import JOB_SOURCE_MARK, Retention
 from ingest.records import MapObject, Relation, SceneGraph
+from tests.support.jobs import job_spec
 
 COVERAGE = box(9.50, 47.10, 9.60, 47.20)
 RIVER = MapObject("way/1", "river", 2000, LineString([(9.51, 47.145), (9.52, 47.145)]))
@@ -158,16 +159,7 @@ def test_alerts_of_a_replaced_version_survive_the_replace(repo: Neo4jGraph) -> N
 def test_a_cancelled_job_never_publishes_its_version(repo: Neo4jGraph) -> None:
     current = version(repo, [RIVER])
     jobs = JobStore(repo.client)
-    spec = JobSpec(
-        kind=JobKind.VECTOR,
-        input_path="/nowhere/v.geojson",
-        input_sha256="0" * 64,
-        input_name="v.geojson",
-        state="vaduz-2024",
-        area="vaduz",
-        as_of=date(2024, 1, 1),
-        options={"replace": True},
-    )
+    spec = job_spec(state="vaduz-2024", as_of=date(2024, 1, 1), options={"replace": True})
     job = jobs.submit(spec).job
     jobs.start(job.id)
     writing = begin(repo, replace=True, token=job.id, source=f"vector:v{JOB_SOURCE_MARK}{job.id}")
