@@ -3,7 +3,8 @@
 ``Workers.start(...)`` runs ``orthograph worker`` in its own process group on the test stack,
 with the colour segmenter of ``tests/workers/scenes.py`` and any setting overridden by keyword
 (``visibility_timeout_s=20``), and waits until it answers a Celery ping. Waits are bounded and
-fail with the workers' logs.
+fail with the workers' logs. A test on a stack of its own (``tests/workers/private_stack.py``)
+gives ``Workers`` that stack's Celery app (for the ping) and connection settings as ``defaults``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 import psutil
 import pytest
+from celery import Celery
 
 from config.connections import PROJECT_ROOT
 from graphdb.jobs import Job, JobKind, JobStatus, JobStore, Submitted
@@ -111,6 +113,10 @@ class Workers:
     """Starts workers for one test and remembers them for the teardown."""
 
     folder: Path
+    app: Celery = celery_app
+    """The app whose broker the workers use: it pings them."""
+    defaults: dict[str, object] = field(default_factory=dict)
+    """Settings of every worker started here (over ``TEST_SETTINGS``, under ``start``'s)."""
     started: list[Worker] = field(default_factory=list)
 
     def start(
@@ -120,7 +126,7 @@ class Workers:
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
         )
-        for key, value in (TEST_SETTINGS | settings).items():
+        for key, value in (TEST_SETTINGS | self.defaults | settings).items():
             env[f"ORTHOGRAPH_{key.upper()}"] = str(value)
         name = f"w{len(self.started)}-{uuid.uuid4().hex[:6]}@test"
         log = self.folder / f"{name.split('@')[0]}.log"
@@ -147,7 +153,11 @@ class Workers:
         def ready() -> bool:
             if process.poll() is not None:
                 pytest.fail(f"worker {name} exited with {process.returncode}\n{worker.tail()}")
-            replies = celery_app.control.ping(destination=[name], timeout=1.0)
+            # A connection of its own: a pooled one may date from before a broker restart.
+            with self.app.connection_for_write() as connection:
+                replies = self.app.control.ping(
+                    destination=[name], timeout=1.0, connection=connection
+                )
             return bool(replies) and len(worker.children()) >= concurrency
 
         wait_until(ready, READY_WAIT_S, f"worker {name} to answer a ping", worker.tail)

@@ -2,7 +2,8 @@
 
 Each disturbed run ingests the same synthetic scene, cut into 106 small tiles so there is time
 to disturb it mid-way, and must commit a graph equal (canonical fingerprint) to an undisturbed
-run's, leaving no uncommitted state and no tile results behind.
+run's, leaving no uncommitted state and no tile results behind. Neo4j and Redis killed or
+restarted mid-job are proven in ``test_worker_faults.py``, on a stack of its own.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from neo4j import Driver
 
 from config.connections import PROJECT_ROOT
 from graphdb.jobs import Job, JobStatus, JobStore
-from stack.neo4j import Neo4jService
-from stack.settings import StackSettings
 from tests.workers.canonical import fingerprint
 from tests.workers.harness import (
     BIN,
@@ -39,7 +38,6 @@ from tests.workers.scenes import write_corrupt, write_scene
 SMALL_TILES = {"scales": [2000, 10000], "tile_size": 64, "overlap": 8}
 """81 tiles at 1:2000 and 25 at 1:10000."""
 AS_OF = date(2024, 5, 1)
-DISTURB_AFTER_TILES = 10
 UNACKED = "unacked"
 """kombu's Redis hash of delivered, unacknowledged messages."""
 
@@ -80,10 +78,6 @@ def baseline(
         fingerprints["baseline"] = fingerprint(graph, neo4j_database, "baseline")
         worker.stop()
     return fingerprints["baseline"]
-
-
-def tiles_written(jobs: JobStore, job: Job, at_least: int) -> bool:
-    return jobs.tile_count(job.id) >= at_least
 
 
 def assert_committed_like_baseline(
@@ -152,33 +146,6 @@ def test_killed_worker_messages_return_after_visibility_timeout(
     done = wait_for_job(jobs, job.id, workers)
     assert_committed_like_baseline(done, graph, neo4j_database, baseline)
     assert max(deliveries(redis_client)) == 2, "the lost message must have been redelivered"
-
-
-def test_neo4j_restart_during_a_job(
-    workers: Workers,
-    jobs: JobStore,
-    submit: Submit,
-    scene: Path,
-    baseline: tuple[str, int, int],
-    graph: Driver,
-    neo4j_database: str,
-    stack_settings: StackSettings,
-) -> None:
-    worker = workers.start(max_retries=12)
-    job = submit("imagery", scene, state="neo4j-restart", as_of=AS_OF, **SMALL_TILES).job
-    wait_until(lambda: tiles_written(jobs, job, DISTURB_AFTER_TILES), 300, "tiles", workers.logs)
-    neo4j = Neo4jService(stack_settings)
-    neo4j.stop()
-    neo4j.ensure_running()
-    done = wait_for_job(jobs, job.id, workers)
-    assert "Couldn't connect" in worker.log.read_text(), "the restart must have hit the job"
-    if done.status is JobStatus.FAILED:
-        assert done.reason, "a failed job must say why"
-        with graph.session(database=neo4j_database) as session:
-            names = [r["name"] for r in session.run("MATCH (s:MapState) RETURN s.name AS name")]
-        assert job.state not in names, "a failed job must leave no partial state"
-    else:
-        assert_committed_like_baseline(done, graph, neo4j_database, baseline)
 
 
 def test_same_job_submitted_twice_concurrently_runs_once(
