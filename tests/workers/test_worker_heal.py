@@ -23,7 +23,16 @@ from neo4j import Driver
 from config.connections import PROJECT_ROOT
 from graphdb import ids
 from graphdb.jobs import CANCELLED, Job, JobStatus, JobStore
-from tests.workers.harness import BIN, Hold, Submit, Workers, wait_for_job, wait_until
+from tests.ingest.imagery.imagery_files import nb_clip
+from tests.workers.harness import (
+    BIN,
+    JOB_WAIT_S,
+    Hold,
+    Submit,
+    Workers,
+    wait_for_job,
+    wait_until,
+)
 from tests.workers.scenes import write_scene
 
 AS_OF = date(2024, 5, 1)
@@ -36,6 +45,8 @@ FAST_RECONCILE = {
     "reconcile_interval_s": 2,
 }
 """A lost worker's job is requeued about 10 s after its last heartbeat."""
+DEFAULT_SEGMENTER = "model.inference:load_segmenter"
+"""The workers' default segmenter setting: the MSGG-AI network with its shipped weights."""
 UNACKED = "unacked"
 """kombu's Redis hash of delivered, unacknowledged messages."""
 
@@ -111,6 +122,31 @@ def test_a_killed_worker_s_job_is_requeued_by_reconciliation_and_commits(
     assert done.worker == second.name
     assert redis_client.hlen(UNACKED) >= 1, "recovered before the visibility timeout"
     assert "sent no heartbeat" in second.log.read_text(errors="replace"), second.tail()
+
+
+def test_a_pool_child_killed_mid_job_with_the_default_model_is_replaced_once_and_commits(
+    workers: Workers, jobs: JobStore, submit: Submit
+) -> None:
+    # The real model, loaded in each new pool child (seconds, longer than Celery's 4 s
+    # start-up default): the replacement of the killed child must come up and stay up.
+    worker = workers.start(segmenter=DEFAULT_SEGMENTER)
+    job = submit("imagery", nb_clip(), state="nb-child", as_of=AS_OF, scales=[2000],
+                 tile_size=64, overlap=8).job  # fmt: skip
+    wait_until(lambda: jobs.tile_count(job.id) >= 1, JOB_WAIT_S, "a first tile", worker.tail)
+    running = jobs.get(job.id)
+    assert running.status is JobStatus.RUNNING and jobs.tile_count(job.id) < (
+        running.tiles_expected or 0
+    ), "the kill must land mid-job"
+    killed = worker.kill_child()
+
+    done = wait_for_job(jobs, job.id, workers)
+
+    assert done.status is JobStatus.COMMITTED, done.reason
+    assert done.objects and done.objects > 0
+    (child,) = worker.children()
+    assert child.pid != killed and worker.process.poll() is None
+    log = worker.log.read_text(errors="replace")
+    assert "Timed out waiting for UP message" not in log, worker.tail()
 
 
 def test_cancel_stops_the_running_task_cleans_up_and_retry_runs_the_job_again(
