@@ -98,7 +98,9 @@ class ChangeDetector:
         return StateDiff(before, after, scale, thresholds, unchanged, changes, relations)
 
     def record(self, diff: StateDiff) -> list[Alert]:
-        """Store the diff's alerts (MERGE on deterministic ids: recording twice is a no-op)."""
+        """Store the diff's alerts (MERGE on deterministic ids: recording twice is a no-op), and
+        carry over the decisions made on the same changes into the version ``diff.new``
+        replaced (``alerts_carry_decisions.cypher``)."""
         alerts = diff.alerts()
         rows = [_alert_row(a) for a in alerts]
         for start in range(0, len(rows), self._alert_batch):
@@ -108,6 +110,8 @@ class ChangeDetector:
                 "rows": rows[start : start + self._alert_batch],
             }
             self._client.write(_run_query("alerts_merge", params))
+        carry = {"old_state_id": diff.old.id, "new_state_id": diff.new.id}
+        self._client.write(_run_query("alerts_carry_decisions", carry))
         return alerts
 
     def alerts(

@@ -11,6 +11,7 @@ import pytest
 from shapely.geometry import LineString, box
 
 from graphdb import ids
+from graphdb.alerts import AlertBook, Decision
 from graphdb.errors import GraphError, StateExists, StateNotFound, StateNotWritable
 from graphdb.jobs import JobStore
 from graphdb.models import MapState, StateStatus
@@ -170,3 +171,30 @@ def test_a_cancelled_job_never_publishes_its_version(repo: Neo4jGraph) -> None:
         repo.commit(writing.id, job_id=job.id)
     assert repo.state("vaduz-2024").id == current.id
     assert repo.version(writing.id).status is StateStatus.UNCOMMITTED
+
+
+def test_decisions_carry_over_to_the_same_changes_in_the_replacing_version(
+    repo: Neo4jGraph,
+) -> None:
+    before = begin(repo, "vaduz-2023", as_of=date(2023, 1, 1))
+    repo.write(before.id, [RIVER])
+    repo.commit(before.id)
+    v1 = version(repo, [RIVER, BRIDGE])
+    book = AlertBook(repo.client)
+    first = repo.record_alerts(repo.diff("vaduz-2023", v1.id, scale=2000))
+    (bridge,) = [a for a in first if a.new_class == "bridge" and a.kind.value == "appeared"]
+    book.decide(bridge.id, Decision.ACCEPT, by="editor", comment="new footbridge")
+
+    v2 = version(repo, [RIVER, BRIDGE, HOUSE])
+    second = repo.record_alerts(repo.diff("vaduz-2023", v2.id, scale=2000))
+
+    records = {r.alert.id: r for r in book.get([a.id for a in second])}
+    carried = [r for r in records.values() if r.decision is not None]
+    assert [(r.alert.new_class, r.alert.kind.value) for r in carried] == [("bridge", "appeared")]
+    assert carried[0].alert.id != bridge.id
+    assert (carried[0].decision.decision, carried[0].decision.comment) == (
+        Decision.ACCEPT, "new footbridge",
+    )  # fmt: skip
+    house = [r for r in records.values() if r.alert.new_class == "building"]
+    assert house and all(r.decision is None for r in house)
+    assert book.get([bridge.id])[0].decision is not None  # the original keeps its decision
