@@ -36,7 +36,7 @@ TEST_STACK = {
 }
 STACK_FIXTURES = {"local_stack", "neo4j_driver", "graph", "redis_client"}
 
-pytest_plugins = ["tests.support.strict_skips"]
+pytest_plugins = ["tests.support.strict_skips", "tests.support.worker_fixtures"]
 """The rule that a strict run (CI) fails on any skip that is not logical."""
 
 CLEAR_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from neo4j import Driver
 
-from graphdb.client import GraphClient
 from graphdb.jobs import JobStatus, JobStore
-from graphdb.schema import apply_schema
 from intake.store import input_root
 from tests.api.support import HEADERS, Api
 from tests.workers.harness import Workers, wait_for_job
@@ -26,20 +21,6 @@ mutation Submit($input: VectorJobInput!) {
 }
 """
 STATE_NAMES = "MATCH (s:MapState) RETURN collect(DISTINCT s.name) AS names"
-
-
-@pytest.fixture
-def workers(tmp_path: Path, redis_client: Any, graph: Driver) -> Iterator[Workers]:
-    started = Workers(tmp_path)
-    yield started
-    started.stop_all()
-
-
-@pytest.fixture
-def jobs(graph: Driver, neo4j_database: str) -> JobStore:
-    client = GraphClient(graph, neo4j_database)
-    apply_schema(client)
-    return JobStore(client)
 
 
 def _sha(path: Path) -> str:

@@ -1,4 +1,6 @@
-"""Fixtures of the worker tests: workers on emptied stores, the job store, a submit helper.
+"""Fixtures of the tests that run real workers (worker and API tests): workers on emptied
+stores, the job store, a submit helper. Loaded for the whole suite by the root ``conftest.py``
+(a module's own fixture of the same name wins).
 
 Every worker a test started is stopped at its end (see ``tests/workers/harness.py``).
 """
