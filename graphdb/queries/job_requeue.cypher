@@ -1,13 +1,18 @@
 // Put a job back to QUEUED under its write lock, if one of the rules allows it:
 // $from: statuses requeued as they are; $quiet: statuses requeued once the job showed no sign
 // of life (heartbeat, else enqueue) for $quiet_s seconds; $gone: statuses requeued when the
-// state version $version no longer exists (purged). Never while a cleanup is pending: a worker
+// state version $version (or, for a job of a release before versions, the state its source
+// names) no longer exists (purged). Never while a cleanup is pending: a worker
 // is deleting what the job left, and a rerun must not start under it.
 MATCH (j:Job {id: $id})
 SET j.locked_at = datetime()
 WITH j
 OPTIONAL MATCH (v:MapState {id: $version})
-WITH j, v, coalesce(j.heartbeat_at, j.enqueued_at, j.created_at) AS seen
+// A job of a release before versions wrote its state under the name's first id; its source
+// names the job.
+OPTIONAL MATCH (legacy:MapState {name: j.state})
+  WHERE legacy.source ENDS WITH ' job:' + j.id
+WITH j, coalesce(v, legacy) AS v, coalesce(j.heartbeat_at, j.enqueued_at, j.created_at) AS seen
 WITH j,
      NOT coalesce(j.cleanup_pending, false)
        AND (j.status IN $from

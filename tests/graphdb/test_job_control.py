@@ -163,3 +163,26 @@ def test_resubmit_runs_again_only_once_the_committed_version_is_purged(
         None, None, None, False,
     )  # fmt: skip
     assert not jobs.submit(SPEC).enqueue, "one resubmit sends it, the next finds it QUEUED"
+
+
+def test_a_job_committed_before_versions_existed_is_not_run_again(
+    jobs: JobStore, client: GraphClient
+) -> None:
+    # Its state has the name's first id and a source naming the job (the demo's second run).
+    jobs.submit(SPEC)
+    jobs.start(SPEC.id)
+    jobs.commit(SPEC.id, objects=10, relations=5)
+    client.write(
+        lambda tx: tx.run(
+            "CREATE (:MapState {id: $id, name: $name, status: 'committed', source: $source})",
+            {
+                "id": ids.state_id(SPEC.state),
+                "name": SPEC.state,
+                "source": f"vector:{SPEC.input_name} job:{SPEC.id}",
+            },
+        ).consume()
+    )
+
+    again = jobs.submit(SPEC)
+
+    assert not again.enqueue and again.job.status is JobStatus.COMMITTED
