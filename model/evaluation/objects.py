@@ -16,6 +16,9 @@ Undefined ratios (0 / 0) are reported as ``None``.
 
 Proposal recall (class-agnostic) = Σ #{ground-truth objects with some proposal of IoU >= 0.5}
 / Σ #ground-truth objects, over all images of a block.
+
+Objects per image: the mean number of detections and of ground-truth objects per image, so a
+model that fragments the scene (many small masks) or merges it shows up as such.
 """
 
 from __future__ import annotations
@@ -150,3 +153,12 @@ def proposal_recall(per_image: Sequence[DetectionCounts]) -> float | None:
     return _ratio(
         sum(c.proposal_hits for c in per_image), sum(c.ground_truth_objects for c in per_image)
     )
+
+
+def objects_per_image(per_image: Sequence[DetectionCounts]) -> dict[str, float] | None:
+    """Mean detections and ground-truth objects per image; ``None`` without images."""
+    if not per_image:
+        return None
+    detected = sum(sum(c.detected for c in counts.classes.values()) for counts in per_image)
+    truth = sum(counts.ground_truth_objects for counts in per_image)
+    return {"detected": detected / len(per_image), "ground_truth": truth / len(per_image)}

@@ -14,12 +14,13 @@ Layout (every value a float, an int, ``None`` or a dict of those)::
           {"MR@1000", "MR@1500", "MR@2000", "mMR@...", "HMR@..."} or None},
       "objects": {class: {"iou", "precision", "recall", "f1"}} or None,
       "proposal_recall": float or None,
+      "objects_per_image": {"detected", "ground_truth"} or None,
     }
 
 A task block is ``None`` when no sample of the block has both predictions for the task and at
 least one ground-truth triplet; ``zR@K`` is ``None`` without training triplets or without
-zero-shot ground truth; ``objects`` and ``proposal_recall`` are ``None`` without SGDet
-predictions. The metrics are defined in ``recall``, ``objects`` and docs/evaluation.md.
+zero-shot ground truth; ``objects``, ``proposal_recall`` and ``objects_per_image`` are ``None``
+without SGDet predictions. The metrics are defined in ``recall``, ``objects`` and docs/evaluation.md.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from model.errors import InvalidEvaluationInput
-from model.evaluation.objects import objects_block, proposal_recall
+from model.evaluation.objects import objects_block, objects_per_image, proposal_recall
 from model.evaluation.recall import star_block, task_block
 from model.evaluation.scoring import SampleScores, TrainTriplets, score_sample
 from model.evaluation.types import EvaluationSample
@@ -65,6 +66,7 @@ def _block(scores: Sequence[SampleScores]) -> dict[str, Any]:
         "star": {task: star_block(relations[task]) for task in STAR_TASKS},
         "objects": objects_block(detections) if detections else None,
         "proposal_recall": proposal_recall(detections),
+        "objects_per_image": objects_per_image(detections),
     }
 
 

@@ -63,6 +63,10 @@ def test_predictions_equal_to_the_ground_truth_score_one_everywhere(truth):
     report = evaluate(
         [_perfect("t", 2000, truth)], train_triplets=[("bridge", "passing_over", "river")]
     )
+    counts = report["overall"].pop("objects_per_image")
+    assert counts["detected"] == counts["ground_truth"] == len(truth.objects)
+    for block in report["per_scale"].values():
+        block.pop("objects_per_image")
     metrics = [v for v in _leaves(report) if isinstance(v, float)]
     assert len(metrics) > 100
     assert all(v == 1.0 for v in metrics)
@@ -89,6 +93,7 @@ def test_layout_is_json_with_blocks_per_scale(truth, pixel_objects):
         "star",
         "objects",
         "proposal_recall",
+        "objects_per_image",
     }
     assert {"R@20", "R@50", "R@100", "ngR@50", "mR@50", "mR@100", "zR@50"} <= set(block["predcls"])
     assert {"MR@1000", "MR@1500", "MR@2000", "mMR@1500", "HMR@1500"} <= set(
