@@ -109,6 +109,7 @@ def train(
         if value is not None
     }
     with domain_errors("train"):
+        from model.dense.config import DenseTrainingConfig
         from model.errors import InvalidTrainingConfig
         from model.training.config import load_config, parse_config
         from model.training.state import stored_config
@@ -124,6 +125,14 @@ def train(
                 settings = parse_config(stored, source=source, overrides=overrides)
                 name = resumed.parent.name
             run = out or (resume.parent if resume is not None else DEFAULT_RUNS / name)
+            if isinstance(settings, DenseTrainingConfig):
+                from model.dense.trainer import train_dense
+
+                dense = train_dense(
+                    settings, out=run, resume=resume, progress=lambda m: typer.echo(m, err=True)
+                )
+                typer.echo(f"wrote {dense.last} and {dense.best}")
+                return
             reporter = ProgressReporter(Console(stderr=True), settings.train.log_every)
             try:
                 result = run_training(settings, out=run, resume=resume, reporter=reporter)

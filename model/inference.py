@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import torch
@@ -95,7 +95,7 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
-def _checked(
+def checked_tiles(
     tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None
 ) -> list[np.ndarray | None]:
     """The validity masks of ``tiles`` (None for all valid), after checking both."""
@@ -173,7 +173,7 @@ class Segmenter:
         self, tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
     ) -> list[TilePrediction]:
         """Scene graphs of ``tiles`` (uint8 (3, H, W)); ``valid`` optional bool (H, W) masks."""
-        masks = _checked(tiles, valid)
+        masks = checked_tiles(tiles, valid)
         by_shape: dict[tuple[int, int], list[int]] = defaultdict(list)
         for n, rgb in enumerate(tiles):
             by_shape[(rgb.shape[1], rgb.shape[2])].append(n)
@@ -197,7 +197,7 @@ class Segmenter:
         self, levels: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
     ) -> PyramidPrediction:
         """One footprint at several scales, fine to coarse, with cross-scale part_of links."""
-        masks = _checked(levels, valid)
+        masks = checked_tiles(levels, valid)
         images = [self.prepare(rgb)[None] for rgb in levels]
         shapes = [(rgb.shape[1], rgb.shape[2]) for rgb in levels]
         outputs, links = self.network.forward_pyramid(images, shapes)
@@ -257,6 +257,29 @@ class Segmenter:
         )
 
 
+class TileModel(Protocol):
+    """What imagery ingest and evaluation need of a model: scene graphs of RGB tiles."""
+
+    def predict(
+        self, tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
+    ) -> list[TilePrediction]: ...
+
+
+def load_tile_model(path: str | Path, *, device: str = "auto", batch_size: int = 8) -> TileModel:
+    """The model in checkpoint ``path``: a dense model (``model.dense``) or an MSGG-AI network.
+
+    The file says which (its ``format``); both answer ``predict`` the same way.
+    """
+    from model.backbone.dino import load_file
+    from model.dense.checkpoint import is_dense
+
+    if is_dense(load_file(path)):
+        from model.dense.segmenter import DenseSegmenter
+
+        return DenseSegmenter.from_checkpoint(path, device=device, batch_size=batch_size)
+    return Segmenter.from_checkpoint(path, device=device, batch_size=batch_size)
+
+
 class ImagerySegmenter:
     """``ingest.imagery.segmenter.Segmenter`` on top of :class:`Segmenter` (imagery ingest).
 
@@ -268,7 +291,7 @@ class ImagerySegmenter:
 
     name = "msgg-ai"
 
-    def __init__(self, segmenter: Segmenter, *, random_init: bool) -> None:
+    def __init__(self, segmenter: TileModel, *, random_init: bool) -> None:
         self.segmenter = segmenter
         self._random_init = random_init
 
@@ -311,4 +334,4 @@ def load_segmenter(
             f"the shipped default model {path} is missing; reinstall orthograph with its "
             "package data, retrain it with scripts/retrain-default.sh, or pass --model CKPT"
         )
-    return ImagerySegmenter(Segmenter.from_checkpoint(path, device=device), random_init=False)
+    return ImagerySegmenter(load_tile_model(path, device=device), random_init=False)

@@ -39,7 +39,7 @@ from model.evaluation import (
 )
 
 if TYPE_CHECKING:
-    from model.inference import Segmenter
+    from model.inference import TileModel
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -107,9 +107,9 @@ class GroundTruthPredictor:
 
 
 class SegmenterPredictor:
-    """SGDet predictions of a loaded ``model.inference.Segmenter`` (module docstring)."""
+    """SGDet predictions of a loaded model (``model.inference.load_tile_model``)."""
 
-    def __init__(self, segmenter: Segmenter) -> None:
+    def __init__(self, segmenter: TileModel) -> None:
         self.segmenter = segmenter
 
     def predict(self, tiles: Sequence[DatasetTile]) -> list[TaskPredictions]:
@@ -143,12 +143,12 @@ def load_predictor(
     if not checkpoint.is_file():
         raise PredictorUnavailable(f"{checkpoint}: no checkpoint file; check the --model path.")
     try:
-        from model.inference import Segmenter
+        from model.inference import load_tile_model
     except ImportError as exc:
         raise PredictorUnavailable(
             f"cannot load the network ({exc}); install the model extra "
             "(pip install -e '.[model]') or use --ground-truth to check the dataset alone."
         ) from exc
     return SegmenterPredictor(
-        Segmenter.from_checkpoint(checkpoint, device=device, batch_size=batch_size)
+        load_tile_model(checkpoint, device=device, batch_size=batch_size)
     )

@@ -1,6 +1,6 @@
 """The training configuration: one YAML file, validated here, translated into kwargs at the edge.
 
-The file has six sections (``configs/train-default.yaml`` is the reference):
+The file has six sections (``configs/train-msgg.yaml`` is the reference):
 
 - ``seed``: fixes the initial weights, every crop, augmentation and sampled pair (see
   ``model.training.data``);
@@ -27,6 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.dense.config import DenseTrainingConfig
 from model.errors import InvalidTrainingConfig
 
 
@@ -208,7 +209,7 @@ def _describe(error: ValidationError) -> list[str]:
         where = ".".join(str(part) for part in item["loc"]) or "(top level)"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown key; check its spelling against configs/train-default.yaml"
+            message = "unknown key; check its spelling against configs/train-msgg.yaml"
         elif item["type"] != "missing" and not isinstance(item.get("input"), dict):
             message += f" (got {item.get('input')!r})"
         lines.append(f"{where}: {message}")
@@ -228,9 +229,12 @@ def _set(document: dict[str, Any], dotted: str, value: Any) -> None:
 
 def parse_config(
     document: Any, *, source: str = "config", overrides: Mapping[str, Any] | None = None
-) -> TrainingConfig:
+) -> TrainingConfig | DenseTrainingConfig:
     """Validate a loaded YAML ``document`` after applying ``overrides`` (dotted keys such as
-    ``train.epochs``); raises :class:`InvalidTrainingConfig` listing every problem."""
+    ``train.epochs``); raises :class:`InvalidTrainingConfig` listing every problem.
+
+    ``kind: dense`` at the top level selects the dense model's configuration
+    (``model.dense.config``); without it the file trains the MSGG-AI network."""
     if not isinstance(document, dict):
         raise InvalidTrainingConfig(
             f"{source}: the top level must be a mapping with data, model, train, ... sections, "
@@ -239,8 +243,11 @@ def parse_config(
     document = dict(document)
     for key, value in (overrides or {}).items():
         _set(document, key, value)
+    schema: type[TrainingConfig | DenseTrainingConfig] = (
+        DenseTrainingConfig if document.get("kind") == "dense" else TrainingConfig
+    )
     try:
-        return TrainingConfig.model_validate(document)
+        return schema.model_validate(document)
     except ValidationError as error:
         problems = _describe(error)
         listed = "\n".join(f"  - {line}" for line in problems)
@@ -249,13 +256,15 @@ def parse_config(
         ) from None
 
 
-def load_config(path: Path, overrides: Mapping[str, Any] | None = None) -> TrainingConfig:
+def load_config(
+    path: Path, overrides: Mapping[str, Any] | None = None
+) -> TrainingConfig | DenseTrainingConfig:
     """Read and validate the YAML training configuration at ``path`` (module docstring)."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InvalidTrainingConfig(
-            f"{path}: no such configuration file; start from configs/train-default.yaml"
+            f"{path}: no such configuration file; start from configs/train-msgg.yaml"
         ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise InvalidTrainingConfig(f"{path}: cannot be read as YAML ({error})") from None

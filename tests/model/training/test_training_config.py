@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from model.dense.config import DenseTrainingConfig
 from model.errors import InvalidTrainingConfig
-from model.training.config import load_config, parse_config
+from model.training.config import TrainingConfig, load_config, parse_config
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -19,11 +20,22 @@ def _minimal() -> dict[str, Any]:
     return {"data": {"dataset": "somewhere"}, "model": {"backbone": {"patch_size": 8}}}
 
 
-def test_shipped_config_validates_and_overrides_apply() -> None:
-    config = load_config(REPO / "configs" / "train-default.yaml", {"train.epochs": 1})
+def test_the_msgg_config_validates_and_overrides_apply() -> None:
+    config = load_config(REPO / "configs" / "train-msgg.yaml", {"train.epochs": 1})
+    assert isinstance(config, TrainingConfig)
     assert config.train.epochs == 1
-    assert config.train.crop_size % config.model.backbone.patch_size == 0  # type: ignore[union-attr]
+    assert config.model.backbone is not None
+    assert config.train.crop_size % config.model.backbone.patch_size == 0
     assert config.data.val_split == "val"
+
+
+def test_the_shipped_default_config_is_the_dense_recipe() -> None:
+    config = load_config(REPO / "configs" / "train-default.yaml", {"train.epochs": 2})
+    assert isinstance(config, DenseTrainingConfig)
+    assert config.train.epochs == 2
+    assert "dino" in config.features.extractors
+    dubai = config.sources[0]
+    assert dubai.dataset is not None and dubai.splits == ("train", "val")  # test area held out
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""The dense model: pretrained patch features -> class map -> objects (MODEL_CARD.md)."""
