@@ -17,6 +17,8 @@ from affine import Affine
 from ingest.ontology import classes_at, get_predicate
 from ingest.raster import RasterPixels
 from model.backbone.dino import load_file
+from model.backbone.pretrained import DINOV2_VITS14
+from model.dense.segmenter import DenseSegmenter
 from model.errors import CheckpointError
 from model.inference import DEFAULT_CHECKPOINT, ImagerySegmenter, load_segmenter
 from tests.support.sample_data import sample
@@ -36,18 +38,22 @@ def test_area_tile() -> RasterPixels:
                         transform=Affine.identity())  # fmt: skip
 
 
-def test_the_shipped_checkpoint_carries_its_ontology_and_recipe() -> None:
+def test_the_shipped_checkpoint_carries_its_classes_recipe_and_backbone_names() -> None:
     raw = load_file(DEFAULT_CHECKPOINT)
-    assert raw["format"] == "orthograph.msgg-ai"
-    assert raw["training"]["config"]["data"]["val_split"] == "val"
-    assert raw["training"]["optimizer"] is None
-    assert DEFAULT_CHECKPOINT.stat().st_size < 25 * 2**20
+    assert raw["format"] == "orthograph.dense"
+    assert set(raw["classes"]) == TRAINED_CLASSES
+    assert raw["training"]["config"]["kind"] == "dense"
+    assert "val" in raw["training"]["config"]["sources"][0]["splits"]
+    assert raw["backbones"][DINOV2_VITS14.name]["sha256"] == DINOV2_VITS14.sha256
+    # the head and the backbones' names, never the 88 MB backbone itself
+    assert DEFAULT_CHECKPOINT.stat().st_size < 5 * 2**20
 
 
 def test_load_segmenter_uses_the_shipped_weights(test_area_tile: RasterPixels) -> None:
     segmenter = load_segmenter()
     assert isinstance(segmenter, ImagerySegmenter)
     assert segmenter.name == "msgg-ai" and segmenter.random_init is False
+    assert isinstance(segmenter.segmenter, DenseSegmenter)
 
     (answer,) = segmenter.segment([test_area_tile], 2000)
     assert answer.masks, "the trained model labels some of a real tile"
