@@ -4,7 +4,8 @@ Run: ``python -m bench.buildings_ood [--model CKPT] [--baseline CKPT]``; writes
 ``bench/results/buildings_ood.json``. CPU only; no Neo4j or Redis.
 
 The clips (``<repo>/../shared/data/imagery``): real imagery held out of training (the shipped
-default model trains on the Dubai set only; keep these out of any training set):
+default model trains on the Dubai set and the clips of ``model.dense.sources``, which excludes
+these three by rule; keep them out of any training set):
 
 - ``vegas-wv03``: WorldView-3 RGB, 413 x 426 px at 0.27 m (EPSG:26911), 3 SpaceNet 2 buildings;
 - ``spacenet-sn7``: Planet RGB, 120 x 96 px of 4.8 Web Mercator units (EPSG:3857), 3.76 m on

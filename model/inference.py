@@ -119,6 +119,19 @@ def checked_tiles(
     return masks
 
 
+def batches_by_shape(tiles: Sequence[np.ndarray], size: int) -> list[list[int]]:
+    """Indices of ``tiles`` in batches of at most ``size`` tiles of one (H, W): a network call
+    stacks its batch, and the last tiles of a raster row or column are often smaller."""
+    by_shape: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, rgb in enumerate(tiles):
+        by_shape[(rgb.shape[1], rgb.shape[2])].append(n)
+    return [
+        members[start : start + size]
+        for members in by_shape.values()
+        for start in range(0, len(members), size)
+    ]
+
+
 class Segmenter:
     """The MSGG-AI network wrapped for tile inference (see the module docstring).
 
@@ -174,17 +187,13 @@ class Segmenter:
     ) -> list[TilePrediction]:
         """Scene graphs of ``tiles`` (uint8 (3, H, W)); ``valid`` optional bool (H, W) masks."""
         masks = checked_tiles(tiles, valid)
-        by_shape: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for n, rgb in enumerate(tiles):
-            by_shape[(rgb.shape[1], rgb.shape[2])].append(n)
         results: dict[int, TilePrediction] = {}
-        for shape, members in by_shape.items():
-            for start in range(0, len(members), self.batch_size):
-                batch = members[start : start + self.batch_size]
-                images = torch.stack([self.prepare(tiles[n]) for n in batch])
-                outputs = self.network(images, [shape] * len(batch))
-                for n, output in zip(batch, outputs, strict=True):
-                    results[n] = self._tile_prediction(output, masks[n])[0]
+        for batch in batches_by_shape(tiles, self.batch_size):
+            shape = (tiles[batch[0]].shape[1], tiles[batch[0]].shape[2])
+            images = torch.stack([self.prepare(tiles[n]) for n in batch])
+            outputs = self.network(images, [shape] * len(batch))
+            for n, output in zip(batch, outputs, strict=True):
+                results[n] = self._tile_prediction(output, masks[n])[0]
         return [results[n] for n in range(len(tiles))]
 
     def predict_windows(self, windows: Sequence[TileWindow]) -> list[TilePrediction]:

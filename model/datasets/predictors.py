@@ -7,10 +7,11 @@ truth, which PredCls and SGCls need: they label given regions) and returns one
 - :class:`GroundTruthPredictor` answers every task with the tile's own labels, all scores 1.
   Scoring it checks the chain (dataset files -> masks -> evaluator), not a model: objects must
   score IoU 1 and every ground-truth pair must be recalled within the evaluator's ranking.
-- :class:`SegmenterPredictor` runs the MSGG-AI network (``model.inference.Segmenter``) and
-  answers SGDet (and so PhrDet): detected masks with class scores, triplets with their
-  relatedness x predicate scores, ranked by the evaluator's PRODUCT rule. The network proposes
-  its own regions, so it does not answer PredCls or SGCls.
+- :class:`SegmenterPredictor` runs a model checkpoint (``model.inference.load_tile_model``: the
+  dense default or an MSGG-AI network) and answers SGDet (and so PhrDet): detected masks with
+  class scores, triplets with their scores (relatedness x predicate for the MSGG-AI network; the
+  dense model predicts none), ranked by the evaluator's PRODUCT rule. Models propose their own
+  regions, so it does not answer PredCls or SGCls.
 """
 
 from __future__ import annotations
@@ -149,6 +150,4 @@ def load_predictor(
             f"cannot load the network ({exc}); install the model extra "
             "(pip install -e '.[model]') or use --ground-truth to check the dataset alone."
         ) from exc
-    return SegmenterPredictor(
-        load_tile_model(checkpoint, device=device, batch_size=batch_size)
-    )
+    return SegmenterPredictor(load_tile_model(checkpoint, device=device, batch_size=batch_size))

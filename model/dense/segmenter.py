@@ -11,7 +11,6 @@ backbones in a per-process cache).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,13 @@ from model.dense.extractors import PATCH, PatchFeatures
 from model.dense.head import DenseHead
 from model.dense.instances import SplitRule, instances_from_classes
 from model.dense.refine import pixel_probabilities
-from model.inference import RelationTriplet, TilePrediction, checked_tiles, resolve_device
+from model.inference import (
+    RelationTriplet,
+    TilePrediction,
+    batches_by_shape,
+    checked_tiles,
+    resolve_device,
+)
 
 if TYPE_CHECKING:
     from ingest.raster import TileWindow
@@ -96,23 +101,16 @@ class DenseSegmenter:
     ) -> list[TilePrediction]:
         """Scene graphs of ``tiles`` (uint8 (3, H, W)); ``valid`` optional bool (H, W) masks."""
         masks = checked_tiles(tiles, valid)
-        by_shape: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for n, rgb in enumerate(tiles):
-            by_shape[(rgb.shape[1], rgb.shape[2])].append(n)
         results: dict[int, TilePrediction] = {}
-        for (rows, cols), members in by_shape.items():
-            for start in range(0, len(members), self.batch_size):
-                batch = members[start : start + self.batch_size]
-                images = torch.stack(
-                    [torch.from_numpy(tiles[n]).float() / 255.0 for n in batch]
-                ).to(self.device)
-                images = F.pad(images, (0, -cols % PATCH, 0, -rows % PATCH))
-                probabilities, tokens = self.probabilities(images)
-                cropped = probabilities[..., :rows, :cols].cpu().numpy()
-                for i, n in enumerate(batch):
-                    results[n] = self._tile(
-                        cropped[i], masks[n], None if tokens is None else tokens[i]
-                    )
+        for batch in batches_by_shape(tiles, self.batch_size):
+            rows, cols = tiles[batch[0]].shape[1:]
+            images = torch.stack([torch.from_numpy(tiles[n]).float() / 255.0 for n in batch])
+            images = F.pad(images.to(self.device), (0, -cols % PATCH, 0, -rows % PATCH))
+            probabilities, tokens = self.probabilities(images)
+            cropped = probabilities[..., :rows, :cols].cpu().numpy()
+            for i, n in enumerate(batch):
+                token = None if tokens is None else tokens[i]
+                results[n] = self._tile(cropped[i], masks[n], token)
         return [results[n] for n in range(len(tiles))]
 
     def predict_windows(self, windows: Sequence[TileWindow]) -> list[TilePrediction]:

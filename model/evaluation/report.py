@@ -20,7 +20,8 @@ Layout (every value a float, an int, ``None`` or a dict of those)::
 A task block is ``None`` when no sample of the block has both predictions for the task and at
 least one ground-truth triplet; ``zR@K`` is ``None`` without training triplets or without
 zero-shot ground truth; ``objects``, ``proposal_recall`` and ``objects_per_image`` are ``None``
-without SGDet predictions. The metrics are defined in ``recall``, ``objects`` and docs/evaluation.md.
+without SGDet predictions. The metrics are defined in ``recall``, ``objects`` and
+docs/evaluation.md.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ import torch
 from model.backbone.aerial_resnet import AerialResNet18
 from model.backbone.cache import cached_state, tensor_digest
 from model.backbone.imgfocus import imgfocus_dino_state
-from model.backbone.packaged import BackboneUnavailable, file_sha256
+from model.backbone.packaged import BackboneUnavailable
 from model.backbone.pretrained import AERIAL_RESNET18, BACKBONES, DINOV2_VITS14, load_backbone
 from model.backbone.vit import VisionTransformer
+from model.datasets.writer import file_sha256
 from model.errors import CheckpointError
 
 
