@@ -220,10 +220,21 @@ def train_dense(
     rng = random.Random(config.seed)
     names = config.features.extractors
     folder = config.features.cache
-    samples, repeats = zip(*config_samples(config), strict=True)
-    progress(f"{len(samples)} samples; caching features of {', '.join(names)} in {folder}")
-    keys = cache_samples(samples, folder, names, progress=progress)
+    repeats: list[int] = []
+    val_images: list[Sample] = []
+
+    def stream() -> Iterator[Sample]:
+        """The samples, one at a time (only validation images are kept, for refinement)."""
+        for sample, repeat in config_samples(config):
+            repeats.append(repeat)
+            if sample.split == "val":
+                val_images.append(sample)
+            yield sample
+
+    progress(f"caching features of {', '.join(names)} in {folder}")
+    keys = cache_samples(stream(), folder, names, progress=progress)
     cached = load_cached(folder, keys, names)
+    progress(f"{len(cached)} samples")
     train = [
         s
         for s, repeat in zip(cached, repeats, strict=True)
@@ -231,7 +242,6 @@ def train_dense(
         for _ in range(repeat)
     ]
     val = [s for s in cached if s.split == "val"]
-    val_images = [s for s, c in zip(samples, cached, strict=True) if c.split == "val"]
     if not train:
         raise ValueError("the configuration's sources hold no training samples")
     head = DenseHead(

@@ -115,3 +115,13 @@ def test_pixel_probabilities_sum_to_one_at_the_image_size() -> None:
         assert probabilities.shape == (2, 5, 42, 56)
         assert torch.allclose(probabilities.sum(1), torch.ones(2, 42, 56), atol=1e-5)
         assert (probabilities >= 0).all()
+
+
+def test_every_extractor_lands_on_the_14_px_patch_grid() -> None:
+    from model.dense.extractors import PatchFeatures
+
+    features = PatchFeatures(["dino", "colour", "aerial"])
+    assert features.widths == (384, 14, 512) and features.channels == 910
+    with torch.inference_mode():
+        out = features(torch.rand(1, 3, 3 * PATCH, 5 * PATCH))
+    assert out.shape == (1, 910, 3, 5) and torch.isfinite(out).all()
