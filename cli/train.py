@@ -126,10 +126,16 @@ def train(
                 name = resumed.parent.name
             run = out or (resume.parent if resume is not None else DEFAULT_RUNS / name)
             if isinstance(settings, DenseTrainingConfig):
+                from model.dense.finetune import finetune_dense
                 from model.dense.trainer import train_dense
 
-                dense = train_dense(
-                    settings, out=run, resume=resume, progress=lambda m: typer.echo(m, err=True)
+                say = lambda message: typer.echo(message, err=True)  # noqa: E731
+                if settings.finetune.blocks and resume is not None:
+                    raise InvalidTrainingConfig("a fine-tune does not resume; run it again")
+                dense = (
+                    finetune_dense(settings, out=run, progress=say)
+                    if settings.finetune.blocks
+                    else train_dense(settings, out=run, resume=resume, progress=say)
                 )
                 typer.echo(f"wrote {dense.last} and {dense.best}")
                 return

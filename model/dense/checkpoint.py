@@ -10,6 +10,8 @@ A ``torch.save`` dict of plain values and tensors (``weights_only=True``):
                 extractors read: the checkpoint names them, it does not embed them (88 MB)
     head        ``DenseHead`` kwargs;  state  its weights (standardisation included)
     refine      guided-filter radius and eps;  instances  min_pixels and the split rule
+    tuned       {"dino": {name: tensor}}: backbone tensors an end-to-end fine-tune changed
+                (``model.dense.finetune``; empty for a head trained on frozen features)
     training    what it was trained on (sources, splits, steps), for the model card
 
 A checkpoint naming a backbone this install does not pin, or pins with other checksums, is
@@ -65,6 +67,7 @@ def dense_checkpoint(
     min_pixels: int,
     split: SplitRule,
     training: dict[str, Any],
+    tuned: dict[str, dict[str, torch.Tensor]] | None = None,
 ) -> dict[str, Any]:
     """The checkpoint dict of a trained head (see the module docstring)."""
     return {
@@ -82,6 +85,10 @@ def dense_checkpoint(
         "refine": dict(refine),
         "instances": {"min_pixels": min_pixels, "split": asdict(split)},
         "training": training,
+        "tuned": {
+            name: {k: v.detach().cpu() for k, v in state.items()}
+            for name, state in (tuned or {}).items()
+        },
     }
 
 

@@ -4,7 +4,8 @@ Sections: ``features`` (which frozen extractors, where their cache lives), ``sou
 train on, with the classes each labels exhaustively: the partial-label rule), ``gsd_m`` (extra
 ground sample distances to train at, besides each source's own), ``augment`` (photometric
 copies of the training samples), ``head``, ``train``,
-``refine`` (the guided-filter settings tried on the validation split), ``instances``. Unknown
+``refine`` (the guided-filter settings tried on the validation split), ``instances``,
+``finetune`` (end to end on a GPU, from a trained checkpoint). Unknown
 keys are errors, as in ``model.training.config`` (which reads the file and dispatches here).
 """
 
@@ -109,6 +110,21 @@ class InstancesConfig(_Section):
     split: SplitConfig = SplitConfig()
 
 
+class FinetuneConfig(_Section):
+    """End-to-end fine-tuning (``model.dense.finetune``; meant for a GPU): start from the dense
+    checkpoint ``init`` and train its head together with the last ``blocks`` DINOv2 blocks (and
+    the final norm) on the images themselves, the backbone at ``backbone_lr``. ``blocks: 0``
+    (the default) trains the head alone on cached features."""
+
+    init: Path | None = None
+    blocks: int = Field(default=0, ge=0, le=12)
+    backbone_lr: float = Field(default=1e-5, gt=0)
+
+    def model_post_init(self, context: Any) -> None:
+        if self.blocks and self.init is None:
+            raise ValueError("fine-tuning needs init: the dense checkpoint to start from")
+
+
 class DenseTrainingConfig(_Section):
     """The whole file (module docstring)."""
 
@@ -122,6 +138,7 @@ class DenseTrainingConfig(_Section):
     train: DenseTrainConfig = DenseTrainConfig()
     refine: RefineConfig = RefineConfig()
     instances: InstancesConfig = InstancesConfig()
+    finetune: FinetuneConfig = FinetuneConfig()
 
     def as_json(self) -> dict[str, Any]:
         """Plain values (paths as text), for checkpoints and ``config.yaml`` of a run."""

@@ -13,13 +13,16 @@ sees something the others miss (the frozen-feature probes in MODEL_CARD.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from copy import deepcopy
+from typing import cast
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from model.backbone.pretrained import AERIAL_RESNET18, DINOV2_VITS14, load_backbone
+from model.backbone.vit import VisionTransformer
 from model.errors import CheckpointError
 
 PATCH = 14
@@ -28,15 +31,20 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 class DinoFeatures(nn.Module):
-    """DINOv2 ViT-S/14 final-layer patch tokens, ImageNet-normalised input."""
+    """DINOv2 ViT-S/14 final-layer patch tokens, ImageNet-normalised input.
+
+    ``tuned`` replaces some of the pinned weights (the blocks an end-to-end fine-tune trained,
+    ``model.dense.finetune``) in a private copy: the per-process backbone stays untouched.
+    """
 
     channels = 384
     mean: Tensor
     std: Tensor
 
-    def __init__(self) -> None:
+    def __init__(self, tuned: Mapping[str, Tensor] | None = None) -> None:
         super().__init__()
-        self.vit = load_backbone(DINOV2_VITS14.name)
+        vit = load_backbone(DINOV2_VITS14.name)
+        self.vit = cast(VisionTransformer, tuned_copy(vit, tuned) if tuned else vit)
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
 
@@ -44,6 +52,20 @@ class DinoFeatures(nn.Module):
         out = self.vit((images - self.mean) / self.std)
         rows, cols = out.grid
         return out.patch_tokens.transpose(1, 2).reshape(images.shape[0], -1, rows, cols)
+
+
+def tuned_copy(network: nn.Module, tuned: Mapping[str, Tensor]) -> nn.Module:
+    """A copy of ``network`` with the tensors of ``tuned`` in place of its own (names and
+    shapes must exist in it: a checkpoint tuned on another backbone is refused)."""
+    own = network.state_dict()
+    wrong = [k for k, v in tuned.items() if k not in own or own[k].shape != v.shape]
+    if wrong:
+        raise CheckpointError(
+            f"the fine-tuned backbone weights {wrong[:3]} do not fit {DINOV2_VITS14.name}"
+        )
+    copy = deepcopy(network)
+    copy.load_state_dict(dict(tuned), strict=False)
+    return copy
 
 
 class ColourFeatures(nn.Module):
@@ -112,17 +134,32 @@ BACKBONE_WEIGHTS = {"dino": DINOV2_VITS14, "aerial": AERIAL_RESNET18}
 class PatchFeatures(nn.Module):
     """The named extractors side by side: [B, 3, H, W] in [0, 1] -> [B, sum C, H/14, W/14]."""
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(
+        self, names: Sequence[str], tuned: Mapping[str, Mapping[str, Tensor]] | None = None
+    ) -> None:
         super().__init__()
         unknown = [name for name in names if name not in EXTRACTORS]
         if unknown or not names:
             raise CheckpointError(
                 f"unknown feature extractors {unknown or list(names)}; known: {sorted(EXTRACTORS)}"
             )
+        tuned = dict(tuned or {})
+        if set(tuned) - {"dino"} or ("dino" in tuned and "dino" not in names):
+            raise CheckpointError(f"fine-tuned weights for {sorted(tuned)}: only dino is tunable")
         self.names = tuple(names)
-        self.extractors = nn.ModuleList(EXTRACTORS[name]() for name in names)
+        self.extractors = nn.ModuleList(
+            DinoFeatures(tuned.get("dino")) if name == "dino" else EXTRACTORS[name]()
+            for name in names
+        )
         self.widths = tuple(CHANNELS[name] for name in names)
         self.channels = sum(self.widths)
+
+    def dino(self) -> DinoFeatures:
+        """The DINOv2 extractor; CheckpointError when these features have none."""
+        for extractor in self.extractors:
+            if isinstance(extractor, DinoFeatures):
+                return extractor
+        raise CheckpointError(f"the features {self.names} use no DINOv2 extractor")
 
     def forward(self, images: Tensor) -> Tensor:
         return torch.cat([extractor(images) for extractor in self.extractors], dim=1)

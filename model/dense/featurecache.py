@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -127,8 +128,9 @@ def load_cached(folder: Path, keys: Iterable[str], extractors: Sequence[str]) ->
     return loaded
 
 
-def label_share(samples: Sequence[CachedSample], classes: int) -> np.ndarray:
-    """The share of single-class (fully labelled) label cells per class, for loss weights."""
+def label_share(samples: Sequence[Any], classes: int) -> np.ndarray:
+    """The share of single-class (fully labelled) label cells per class, for loss weights;
+    ``samples`` are anything with ``allowed`` label sets (a tensor)."""
     counts = np.zeros(classes)
     for sample in samples:
         values, number = np.unique(sample.allowed.numpy(), return_counts=True)

@@ -74,7 +74,7 @@ class DenseSegmenter:
         """Load a dense checkpoint and the backbones it names."""
         raw, head = load_dense(path)
         return cls(
-            PatchFeatures(raw["extractors"]),
+            PatchFeatures(raw["extractors"], tuned=raw.get("tuned")),
             head,
             classes=raw["classes"],
             refine=raw["refine"],

@@ -21,10 +21,10 @@ import json
 import math
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import torch
@@ -90,7 +90,7 @@ def _features(sample: CachedSample, names: tuple[str, ...]) -> Tensor:
     return torch.cat([sample.features[name].float() for name in names], dim=0)
 
 
-def _augment(features: Tensor, allowed: Tensor, rng: random.Random) -> tuple[Tensor, Tensor]:
+def augment(features: Tensor, allowed: Tensor, rng: random.Random) -> tuple[Tensor, Tensor]:
     """One of the 8 symmetries of the square, the same for a whole batch [B, C, h, w]."""
     turns = rng.randrange(4)
     features, allowed = features.rot90(turns, (-2, -1)), allowed.rot90(turns, (-2, -1))
@@ -99,28 +99,35 @@ def _augment(features: Tensor, allowed: Tensor, rng: random.Random) -> tuple[Ten
     return features, allowed
 
 
-def _logits_at_labels(head: DenseHead, features: Tensor, label_shape: torch.Size) -> Tensor:
+def logits_at_labels(head: DenseHead, features: Tensor, label_shape: torch.Size) -> Tensor:
     logits = head(features)
     return F.interpolate(logits, size=label_shape, mode="bilinear", align_corners=False)
 
 
-def _batches(
-    samples: list[CachedSample], size: int, rng: random.Random
-) -> Iterator[list[CachedSample]]:
-    """Batches of samples with equal feature grids, in random order."""
-    groups: dict[tuple[int, ...], list[CachedSample]] = defaultdict(list)
-    for sample in samples:
-        first = next(iter(sample.features.values()))
-        groups[tuple(first.shape[1:]) + tuple(sample.allowed.shape)].append(sample)
-    batches = []
+class Labelled(Protocol):
+    """A training item with label sets on its label grid (cached features or images)."""
+
+    @property
+    def allowed(self) -> Tensor: ...
+
+
+Item = TypeVar("Item", bound=Labelled)
+
+
+def batches(items: list[Item], size: int, rng: random.Random) -> list[list[Item]]:
+    """Batches of items with equal label grids (so equal images and features), random order."""
+    groups: dict[tuple[int, ...], list[Item]] = defaultdict(list)
+    for item in items:
+        groups[tuple(item.allowed.shape)].append(item)
+    found = []
     for members in groups.values():
         rng.shuffle(members)
-        batches += [members[i : i + size] for i in range(0, len(members), size)]
-    rng.shuffle(batches)
-    yield from batches
+        found += [members[i : i + size] for i in range(0, len(members), size)]
+    rng.shuffle(found)
+    return found
 
 
-def class_weights(train: list[CachedSample], balance: float) -> Tensor:
+def class_weights(train: Sequence[Labelled], balance: float) -> Tensor:
     """(mean share / share_c)^balance per head class, unseen classes weighted 0."""
     share = label_share(train, len(HEAD_CLASSES))
     seen = share > 0
@@ -159,7 +166,7 @@ def validate(
     pooled = torch.zeros(2, head.num_classes)
     per_gsd: dict[str, Tensor] = {}
     for sample in samples:
-        logits = _logits_at_labels(head, _features(sample, names)[None], sample.allowed.shape)
+        logits = logits_at_labels(head, _features(sample, names)[None], sample.allowed.shape)
         counts = intersections_unions(logits, sample.allowed[None], head.num_classes)
         pooled += counts
         key = f"{sample.gsd_m:g}"
@@ -200,7 +207,8 @@ def choose_refinement(
     return {"radius": int(best["radius"]), "eps": float(best["eps"])}, trials
 
 
-def _lr(config: DenseTrainingConfig, step: int, total: int) -> float:
+def lr_at(config: DenseTrainingConfig, step: int, total: int) -> float:
+    """Cosine decay from ``train.lr`` to ``train.min_lr`` over ``total`` steps."""
     progress = min(1.0, step / max(1, total))
     low, high = config.train.min_lr, config.train.lr
     return low + 0.5 * (high - low) * (1 + math.cos(math.pi * progress))
@@ -264,23 +272,23 @@ def train_dense(
         optimiser.load_state_dict(state["optimiser"])
         start, history = int(state["epoch"]), json.loads(state["history"])
         best_score = max((h["val"]["miou"] for h in history), default=-1.0)
-    steps_per_epoch = sum(1 for _ in _batches(train, config.train.batch_size, random.Random(0)))
+    steps_per_epoch = len(batches(train, config.train.batch_size, random.Random(0)))
     total = steps_per_epoch * config.train.epochs
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.yaml").write_text(yaml.safe_dump(config.as_json(), sort_keys=False))
     for epoch in range(start, config.train.epochs):
         head.train()
         losses = []
-        for step, batch in enumerate(_batches(train, config.train.batch_size, rng)):
-            features, allowed = _augment(
+        for step, batch in enumerate(batches(train, config.train.batch_size, rng)):
+            features, allowed = augment(
                 torch.stack([_features(s, names) for s in batch]),
                 torch.stack([s.allowed for s in batch]),
                 rng,
             )
             for group in optimiser.param_groups:
-                group["lr"] = _lr(config, epoch * steps_per_epoch + step, total)
+                group["lr"] = lr_at(config, epoch * steps_per_epoch + step, total)
             loss = partial_label_loss(
-                _logits_at_labels(head, features, allowed.shape[-2:]), allowed, weights
+                logits_at_labels(head, features, allowed.shape[-2:]), allowed, weights
             )
             optimiser.zero_grad()
             loss.backward()

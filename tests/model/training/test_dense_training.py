@@ -99,3 +99,46 @@ def test_a_dense_config_with_typos_lists_every_problem(tiny_dataset: Path) -> No
     message = str(error.value)
     assert "features.extractors" in message and "train.epoks" in message
     assert "exactly one of dataset and georeferenced" in message
+
+
+def test_an_end_to_end_fine_tune_trains_the_last_block_privately_and_loads(
+    tiny_dataset: Path, tmp_path: Path
+) -> None:
+    from model.backbone.cache import tensor_digest
+    from model.backbone.pretrained import DINOV2_VITS14, load_backbone
+    from model.dense.finetune import finetune_dense
+
+    document = _config(tiny_dataset, tmp_path / "cache", epochs=1)
+    document["features"]["extractors"] = ["dino", "colour"]
+    document["gsd_m"] = []
+    document["augment"] = {"photometric": []}
+    head_run = train_dense(parse_config(document), out=tmp_path / "head")
+
+    document["finetune"] = {"init": str(head_run.best), "blocks": 1, "backbone_lr": 1e-3}
+    document["train"].update(device="cpu", lr=1e-3)
+    tuned_run = finetune_dense(parse_config(document), out=tmp_path / "tuned")
+
+    raw = load_file(tuned_run.best)
+    tuned = raw["tuned"]["dino"]
+    assert tuned and all(k.startswith(("blocks.11.", "norm.")) for k in tuned)
+    pinned = load_backbone(DINOV2_VITS14.name).state_dict()
+    assert any(not torch.equal(tensor, pinned[name]) for name, tensor in tuned.items())
+    # the per-process backbone every other model shares was not touched
+    assert tensor_digest(pinned) == DINOV2_VITS14.tensor_sha256
+
+    model = load_tile_model(tuned_run.best, device="cpu")
+    assert isinstance(model, DenseSegmenter)
+    vit = model.features.dino().vit
+    assert vit is not load_backbone(DINOV2_VITS14.name)
+    assert torch.equal(
+        vit.state_dict()["blocks.11.mlp.fc2.weight"], tuned["blocks.11.mlp.fc2.weight"]
+    )
+    (answer,) = model.predict([np.full((3, 56, 70), 120, dtype=np.uint8)])
+    assert all(mask.mask.shape == (56, 70) for mask in answer.masks)
+
+
+def test_a_fine_tune_without_a_starting_checkpoint_is_refused(tiny_dataset: Path) -> None:
+    document = _config(tiny_dataset, Path("cache"))
+    document["finetune"] = {"blocks": 2}
+    with pytest.raises(InvalidTrainingConfig, match="finetune: .*init"):
+        parse_config(document)

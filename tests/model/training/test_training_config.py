@@ -102,3 +102,13 @@ def test_cli_reports_a_missing_dataset(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["train", "--config", str(path), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "no manifest.json there; build the dataset first" in result.output
+
+
+def test_the_gpu_fine_tune_config_starts_from_the_shipped_model() -> None:
+    config = load_config(REPO / "configs" / "finetune-gpu.yaml")
+    assert isinstance(config, DenseTrainingConfig)
+    assert config.finetune.blocks > 0 and config.finetune.init is not None
+    assert (REPO / config.finetune.init).is_file()
+    shipped = load_config(REPO / "configs" / "train-default.yaml")
+    assert isinstance(shipped, DenseTrainingConfig)
+    assert config.features.extractors == shipped.features.extractors
