@@ -39,6 +39,7 @@ from model.dense.trainer import (
     batches,
     class_weights,
     config_samples,
+    descend,
     intersections_unions,
     lr_at,
     mean_iou,
@@ -152,11 +153,7 @@ def finetune_dense(
                 group["lr"] = lr * group["scale"]
             allowed = allowed.to(device)
             logits = _logits(features, head, images.to(device), allowed.shape[-2:])
-            loss = partial_label_loss(logits, allowed, weights)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            losses.append(loss.item())
+            losses.append(descend(optimiser, partial_label_loss(logits, allowed, weights)))
         record: dict[str, Any] = {
             "epoch": epoch + 1,
             "loss": sum(losses) / len(losses),

@@ -207,6 +207,14 @@ def choose_refinement(
     return {"radius": int(best["radius"]), "eps": float(best["eps"])}, trials
 
 
+def descend(optimiser: torch.optim.Optimizer, loss: Tensor) -> float:
+    """One optimiser step down ``loss``; the loss value, for the epoch's record."""
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    return loss.item()
+
+
 def lr_at(config: DenseTrainingConfig, step: int, total: int) -> float:
     """Cosine decay from ``train.lr`` to ``train.min_lr`` over ``total`` steps."""
     progress = min(1.0, step / max(1, total))
@@ -290,10 +298,7 @@ def train_dense(
             loss = partial_label_loss(
                 logits_at_labels(head, features, allowed.shape[-2:]), allowed, weights
             )
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            losses.append(loss.item())
+            losses.append(descend(optimiser, loss))
         record: dict[str, Any] = {
             "epoch": epoch + 1,
             "loss": sum(losses) / len(losses),
