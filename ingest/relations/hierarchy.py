@@ -15,8 +15,10 @@ from ingest.relations.frame import ScaleFrame
 from ingest.relations.measure import share_inside
 from ingest.relations.topology import Pairs
 
-LINE_CLASSES = frozenset({"road", "motorway", "railway", "river", "stream", "runway", "dam"})
-"""Classes a bridge can be a piece of when it does not say what it carries (a model bridge)."""
+TRAFFIC_CLASSES = frozenset({"road", "motorway", "railway", "runway"})
+"""Classes a bridge can be a piece of when it does not say what it carries (a footbridge, a
+model bridge): a bridge carries a way over an obstacle, so it is never a piece of the river it
+crosses. One that carries water (an aqueduct) says so in ``carries``."""
 
 
 def parent_classes(cls: str, carries: str | None) -> frozenset[str]:
@@ -25,11 +27,11 @@ def parent_classes(cls: str, carries: str | None) -> frozenset[str]:
     The definition only asks for geometry; without a class check a building would become a
     "piece" of the forest it stands in. So a parent is the object's own class (the same river,
     generalised), a composite class (block, settlement, site, zone, farm, airport, port), or,
-    for a bridge, the class it carries (``carries``), else any line class.
+    for a bridge, the class it carries (``carries``), else a traffic line.
     """
     own = {cls} | set(COMPOSITE_CLASSES)
     if cls == "bridge":
-        own |= {carries} if carries else set(LINE_CLASSES)
+        own |= {carries} if carries else set(TRAFFIC_CLASSES)
     return frozenset(own)
 
 

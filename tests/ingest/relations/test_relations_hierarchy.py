@@ -39,3 +39,6 @@ def test_parent_classes():
     assert "road" in parent_classes("bridge", "road")
     assert "railway" not in parent_classes("bridge", "road")
     assert "railway" in parent_classes("bridge", None)
+    # a bridge that does not say what it carries (a footbridge) is never part of what it crosses
+    assert not {"river", "stream"} & parent_classes("bridge", None)
+    assert "river" in parent_classes("bridge", "river")  # an aqueduct says so

@@ -81,6 +81,10 @@ def test_bridges_and_rivers_climb_the_hierarchy(ingest, gdal_ways):
     at_10k = {o.key for o in ingest.graph.objects if o.cls == "bridge" and o.scale == 10000}
     assert at_10k == {f"{k}@10000" for k in long_enough}
     assert all(parent[k] == f"{k}@10000" for k in long_enough)
+    # a bridge is never part of the river or stream it crosses (the Holzbruecke over the Rhine
+    # once was), whatever it carries: footbridges say nothing, and there are no aqueducts here
+    bridge_parents = [objects[parent[k]].cls for k in at_10k if k in parent]
+    assert bridge_parents and not {"river", "stream"} & set(bridge_parents)
     # river lines go all the way up, 2,000 -> 10,000 -> 50,000, always into a river, as long
     # as the next scale still draws them (measured here in a metric CRS)
     metric = water.crs
