@@ -15,6 +15,8 @@ Layout (every value a float, an int, ``None`` or a dict of those)::
       "objects": {class: {"iou", "precision", "recall", "f1"}} or None,
       "proposal_recall": float or None,
       "objects_per_image": {"detected", "ground_truth"} or None,
+      "ceiling": {"R@K", "ngR@K", "mR@K", "zR@K"} or None,   # the ground truth as prediction
+      "ratio_to_ceiling": {task: {"R@K", "ngR@K", "mR@K"} or None},
     }
 
 A task block is ``None`` when no sample of the block has both predictions for the task and at
@@ -55,19 +57,36 @@ def _train_set(train_triplets: Collection[tuple[str, str, str]] | None) -> Train
     return frozenset(train_triplets)
 
 
+def _ratios(block: dict[str, Any] | None, ceiling: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Each R@K, ngR@K and mR@K of a task block over the ceiling's; None where undefined."""
+    if block is None or ceiling is None:
+        return None
+    return {
+        key: (value / ceiling[key] if value is not None and ceiling.get(key) else None)
+        for key, value in block.items()
+        if not key.startswith("zR@")
+    }
+
+
 def _block(scores: Sequence[SampleScores]) -> dict[str, Any]:
     relations = {
         task: [(s.truth, s.tasks[task]) for s in scores if s.truth is not None and task in s.tasks]
         for task in TASKS
     }
     detections = [s.detection for s in scores if s.detection is not None]
+    tasks = {task: task_block(relations[task]) for task in TASKS}
+    ceiling = task_block(
+        [(s.truth, s.ceiling) for s in scores if s.truth is not None and s.ceiling is not None]
+    )
     return {
         "images": len(scores),
-        **{task: task_block(relations[task]) for task in TASKS},
+        **tasks,
         "star": {task: star_block(relations[task]) for task in STAR_TASKS},
         "objects": objects_block(detections) if detections else None,
         "proposal_recall": proposal_recall(detections),
         "objects_per_image": objects_per_image(detections),
+        "ceiling": ceiling,
+        "ratio_to_ceiling": {task: _ratios(tasks[task], ceiling) for task in TASKS},
     }
 
 

@@ -56,13 +56,16 @@ class SampleScores:
 
     ``truth`` is ``None`` when the image has no ground-truth triplet (relation metrics skip it);
     ``tasks`` maps "predcls", "sgcls", "sgdet", "phrdet" to hits for the tasks that were
-    predicted on an image with triplets; ``detection`` is ``None`` without an SGDet prediction.
+    predicted on an image with triplets; ``detection`` is ``None`` without an SGDet prediction;
+    ``ceiling`` holds the hits of the ground truth itself ranked as a prediction (every triplet
+    scored 1, :func:`ceiling_hits`), ``None`` without triplets.
     """
 
     scale: int
     truth: RelationTruth | None
     tasks: dict[str, RankingHits]
     detection: DetectionCounts | None
+    ceiling: RankingHits | None = None
 
 
 def _coded(triplets: Sequence[IndexedTriplet], codebook: Codebook) -> CodedTriplets:
@@ -121,6 +124,15 @@ def _relation_truth(truth: GroundTruth, train: TrainTriplets | None) -> Relation
         pairs=pairs.ravel(),
         zero_shot=zero_shot,
     )
+
+
+def ceiling_hits(coded_truth: CodedTriplets, truth: GroundTruth, codebook: Codebook) -> RankingHits:
+    """The ground truth's own triplets as predictions, all scored 1, ranked and matched like a
+    model's: what a perfect model could recall. Below 1 when an image has more triplets than K,
+    or (graph-constrained) when a pair has several predicates and only one may be ranked."""
+    perfect = [PredictedTriplet(t.subject, t.predicate, t.object, 1.0) for t in truth.triplets]
+    rankings = _rankings(perfect, codebook, np.ones(len(truth.objects)), TripletScoring.PREDICATE)
+    return _hits(rankings, lambda ranked: predcls_hits(ranked, coded_truth))
 
 
 def score_sample(sample: EvaluationSample, train: TrainTriplets | None) -> SampleScores:
@@ -197,4 +209,5 @@ def score_sample(sample: EvaluationSample, train: TrainTriplets | None) -> Sampl
         truth=_relation_truth(truth, train) if has_relations else None,
         tasks=tasks,
         detection=detection_counts,
+        ceiling=ceiling_hits(coded_truth, truth, codebook) if has_relations else None,
     )

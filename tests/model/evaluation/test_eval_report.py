@@ -94,6 +94,8 @@ def test_layout_is_json_with_blocks_per_scale(truth, pixel_objects):
         "objects",
         "proposal_recall",
         "objects_per_image",
+        "ceiling",
+        "ratio_to_ceiling",
     }
     assert {"R@20", "R@50", "R@100", "ngR@50", "mR@50", "mR@100", "zR@50"} <= set(block["predcls"])
     assert {"MR@1000", "MR@1500", "MR@2000", "mMR@1500", "HMR@1500"} <= set(
