@@ -11,7 +11,14 @@ library, so the API process can import it without torch or GDAL.
 - ``names``: the UPPER_SNAKE spelling used by GraphQL enums and Neo4j relationship types.
 """
 
-from ingest.ontology.classes import CLASS_IDS, CLASSES, ObjectClass, classes_at, get_class
+from ingest.ontology.classes import (
+    CLASS_IDS,
+    CLASSES,
+    STUFF_CLASSES,
+    ObjectClass,
+    classes_at,
+    get_class,
+)
 from ingest.ontology.names import graphql_enum_name
 from ingest.ontology.osm import OSM_KEYS, OSM_PRECEDENCE, classify_osm, osm_layer
 from ingest.ontology.predicates import (
@@ -57,6 +64,7 @@ __all__ = [
     "SCALES",
     "SCALE_DENOMINATORS",
     "SERVES_PAIRS",
+    "STUFF_CLASSES",
     "WATER_CLASSES",
     "ObjectClass",
     "OsmTagRule",

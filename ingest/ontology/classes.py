@@ -164,6 +164,14 @@ CLASSES: Mapping[str, ObjectClass] = MappingProxyType(
 CLASS_IDS: tuple[str, ...] = tuple(CLASSES)
 """Class ids in a fixed order; a class's index here is its index in the model."""
 
+STUFF_CLASSES: frozenset[str] = frozenset(
+    {"bare_ground", "vegetation", "forest", "cropland", "wetland", "water_body", "road"}
+)
+"""Amorphous classes: land cover without a natural outline, and the road network, whose
+connected pieces in an image are one blob as large as the image. A relation with one of them is
+about the part of it at the place where the relation holds (docs/evaluation.md, stuff matching),
+not about the blob as a whole."""
+
 
 def get_class(class_id: str) -> ObjectClass:
     """The class with this id; raises UnknownClass naming the closest id and listing all."""

@@ -4,7 +4,7 @@ Build one :class:`EvaluationSample` per image and scale, with the predictions of
 were run, and call :func:`evaluate`.
 """
 
-from model.evaluation.report import evaluate
+from model.evaluation.report import evaluate, phrase_matches
 from model.evaluation.types import (
     EvaluationSample,
     GroundTruth,
@@ -32,4 +32,5 @@ __all__ = [
     "Triplet",
     "TripletScoring",
     "evaluate",
+    "phrase_matches",
 ]

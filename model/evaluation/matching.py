@@ -15,6 +15,13 @@ with IoU at least ``IOU_THRESHOLD`` (0.5):
   IoU(mask o, mask o') >= 0.5.
 - PhrDet: the same labels and IoU(mask s ∪ mask o, mask s' ∪ mask o') >= 0.5.
 
+When g involves a stuff class (see ``stuff``), SGDet measures the IoU of a stuff side, and PhrDet
+the IoU of the phrase regions, within g's place window only; thing sides keep the full-mask IoU.
+
+A :class:`Ranking` carries the rank of each of its triplets, so extra rows can share a rank: a
+swapped copy (o, p, s) of a triplet with a symmetric predicate matches a ground truth stored the
+other way round, at the original's rank.
+
 Labels and predicates are integer codes here (see ``scoring.Codebook``).
 """
 
@@ -25,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from model.evaluation.masks import IOU_THRESHOLD, iou_matrix, union_rows
+from model.evaluation.masks import IOU_THRESHOLD, iou_matrix, ranges, union_rows
+from model.evaluation.stuff import WindowedOverlaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,51 @@ class CodedTriplets:
         return np.column_stack((self.subjects, self.predicates, self.objects)).astype(np.int64)
 
 
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Ranked predicted triplets and the 0-based rank each one counts at, shape (T,)."""
+
+    triplets: CodedTriplets
+    ranks: np.ndarray
+
+    @classmethod
+    def of(cls, ranked: CodedTriplets) -> Ranking:
+        """Triplets already in rank order: each one's rank is its position."""
+        return cls(ranked, np.arange(ranked.subjects.size))
+
+    def with_swapped(self, symmetric: np.ndarray) -> Ranking:
+        """This ranking plus a copy (o, p, s) of every triplet whose predicate code is in
+        ``symmetric``, at the original's rank: symmetric relations are stored in an arbitrary
+        orientation, which a prediction over other objects cannot know."""
+        t = self.triplets
+        swap = np.isin(t.predicates, symmetric)
+        return Ranking(
+            CodedTriplets(
+                np.concatenate((t.subjects, t.objects[swap])),
+                np.concatenate((t.predicates, t.predicates[swap])),
+                np.concatenate((t.objects, t.subjects[swap])),
+            ),
+            np.concatenate((self.ranks, self.ranks[swap])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionScene:
+    """What SGDet and PhrDet matching read of one image besides the triplets.
+
+    Classes are codes (N,) per object; rows are sparse mask rows (see ``masks``); ``iou`` is the
+    (predicted, ground-truth) object IoU matrix; ``stuff`` the predicted masks against the ground
+    truth's place windows.
+    """
+
+    predicted_classes: np.ndarray
+    predicted_rows: sparse.csr_array
+    truth_classes: np.ndarray
+    truth_rows: sparse.csr_array
+    iou: np.ndarray
+    stuff: WindowedOverlaps
+
+
 def equal_rows(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All index pairs (i, j) with left[i] == right[j] as whole rows; both arrays are (n, c)."""
     if left.shape[0] == 0 or right.shape[0] == 0:
@@ -64,43 +117,68 @@ def equal_rows(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndar
     low = np.searchsorted(sorted_codes, left_codes, side="left")
     counts = np.searchsorted(sorted_codes, left_codes, side="right") - low
     left_index = np.repeat(np.arange(left.shape[0]), counts)
-    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return left_index, order[np.repeat(low, counts) + within]
+    return left_index, order[ranges(low, low + counts)]
 
 
-def first_hits(ranks: np.ndarray, truth_index: np.ndarray, n_truth: int) -> np.ndarray:
-    """First-hit rank of each of ``n_truth`` triplets from matched (rank, truth index) pairs."""
+def first_hits(
+    ranking: Ranking, positions: np.ndarray, truth_index: np.ndarray, n_truth: int
+) -> np.ndarray:
+    """First-hit rank of each of ``n_truth`` triplets from matched (position in ``ranking``,
+    truth index) pairs."""
     first = np.full(n_truth, np.inf)
-    np.minimum.at(first, truth_index, ranks.astype(np.float64))
+    np.minimum.at(first, truth_index, ranking.ranks[positions].astype(np.float64))
     return first
 
 
-def predcls_hits(ranked: CodedTriplets, truth: CodedTriplets) -> np.ndarray:
+def predcls_hits(ranking: Ranking, truth: CodedTriplets) -> np.ndarray:
     """First-hit ranks when triplets refer to ground-truth objects and labels are given."""
-    ranks, index = equal_rows(ranked.indexed(), truth.indexed())
-    return first_hits(ranks, index, truth.subjects.size)
+    positions, index = equal_rows(ranking.triplets.indexed(), truth.indexed())
+    return first_hits(ranking, positions, index, truth.subjects.size)
 
 
-def sgcls_hits(ranked: CodedTriplets, truth: CodedTriplets, label_right: np.ndarray) -> np.ndarray:
+def sgcls_hits(ranking: Ranking, truth: CodedTriplets, label_right: np.ndarray) -> np.ndarray:
     """First-hit ranks for SGCls; ``label_right[i]`` says object i got its true label."""
-    ranks, index = equal_rows(ranked.indexed(), truth.indexed())
-    keep = label_right[ranked.subjects[ranks]] & label_right[ranked.objects[ranks]]
-    return first_hits(ranks[keep], index[keep], truth.subjects.size)
+    ranked = ranking.triplets
+    positions, index = equal_rows(ranked.indexed(), truth.indexed())
+    keep = label_right[ranked.subjects[positions]] & label_right[ranked.objects[positions]]
+    return first_hits(ranking, positions[keep], index[keep], truth.subjects.size)
 
 
-def sgdet_hits(
+def _side_matches(
     ranked: CodedTriplets,
-    predicted_classes: np.ndarray,
+    positions: np.ndarray,
     truth: CodedTriplets,
-    truth_classes: np.ndarray,
-    iou: np.ndarray,
+    index: np.ndarray,
+    side: int,
+    scene: DetectionScene,
 ) -> np.ndarray:
-    """First-hit ranks for SGDet; ``iou`` is the (predicted, ground-truth) object IoU matrix."""
-    ranks, index = equal_rows(ranked.labelled(predicted_classes), truth.labelled(truth_classes))
-    keep = (iou[ranked.subjects[ranks], truth.subjects[index]] >= IOU_THRESHOLD) & (
-        iou[ranked.objects[ranks], truth.objects[index]] >= IOU_THRESHOLD
+    """Whether side ``side`` (0 subject, 1 object) of the predicted triplet at each position
+    matches that side of its ground-truth triplet: full-mask IoU, or IoU within the triplet's
+    place window where that side is local stuff (see ``stuff``)."""
+    predicted = (ranked.subjects, ranked.objects)[side][positions]
+    true = (truth.subjects, truth.objects)[side][index]
+    matched = scene.iou[predicted, true] >= IOU_THRESHOLD
+    local = scene.stuff.places.local[index, side]
+    matched[local] = scene.stuff.object_iou(predicted[local], index[local], side) >= IOU_THRESHOLD
+    return matched
+
+
+def _label_matches(
+    ranking: Ranking, truth: CodedTriplets, scene: DetectionScene
+) -> tuple[np.ndarray, np.ndarray]:
+    """(position, truth index) pairs whose subject class, predicate and object class agree."""
+    return equal_rows(
+        ranking.triplets.labelled(scene.predicted_classes), truth.labelled(scene.truth_classes)
     )
-    return first_hits(ranks[keep], index[keep], truth.subjects.size)
+
+
+def sgdet_hits(ranking: Ranking, truth: CodedTriplets, scene: DetectionScene) -> np.ndarray:
+    """First-hit ranks for SGDet: labels agree and both sides overlap their ground truth."""
+    ranked = ranking.triplets
+    positions, index = _label_matches(ranking, truth, scene)
+    keep = _side_matches(ranked, positions, truth, index, 0, scene)
+    keep &= _side_matches(ranked, positions, truth, index, 1, scene)
+    return first_hits(ranking, positions[keep], index[keep], truth.subjects.size)
 
 
 def _used_pairs(
@@ -121,26 +199,52 @@ def _used_pairs(
     return (codes // n_objects, codes % n_objects), pair_of
 
 
-def phrdet_hits(
+def _phrase_matches(
     ranked: CodedTriplets,
-    predicted_classes: np.ndarray,
-    predicted_rows: sparse.csr_array,
+    positions: np.ndarray,
     truth: CodedTriplets,
-    truth_classes: np.ndarray,
-    truth_rows: sparse.csr_array,
+    index: np.ndarray,
+    scene: DetectionScene,
 ) -> np.ndarray:
-    """First-hit ranks for PhrDet: labels agree and the subject ∪ object regions overlap.
+    """Whether the full subject ∪ object regions of each (position, truth index) pair overlap.
 
-    One union mask is built per distinct (subject, object) pair, on each side, of the triplets
-    that have a label-compatible partner; their IoU matrix is read at the compatible pairs.
+    One union mask is built per distinct (subject, object) pair, on each side; their IoU matrix
+    is read at the given pairs.
     """
-    ranks, index = equal_rows(ranked.labelled(predicted_classes), truth.labelled(truth_classes))
-    if ranks.size == 0:
-        return first_hits(ranks, index, truth.subjects.size)
-    predicted_pairs, predicted_of = _used_pairs(ranked, ranks, predicted_rows.shape[0])
-    truth_pairs, truth_of = _used_pairs(truth, index, truth_rows.shape[0])
+    if positions.size == 0:
+        return np.zeros(0, dtype=bool)
+    predicted_pairs, predicted_of = _used_pairs(ranked, positions, scene.predicted_rows.shape[0])
+    truth_pairs, truth_of = _used_pairs(truth, index, scene.truth_rows.shape[0])
     union_iou = iou_matrix(
-        union_rows(predicted_rows, *predicted_pairs), union_rows(truth_rows, *truth_pairs)
+        union_rows(scene.predicted_rows, *predicted_pairs),
+        union_rows(scene.truth_rows, *truth_pairs),
     )
-    keep = union_iou[predicted_of[ranks], truth_of[index]] >= IOU_THRESHOLD
-    return first_hits(ranks[keep], index[keep], truth.subjects.size)
+    return union_iou[predicted_of[positions], truth_of[index]] >= IOU_THRESHOLD
+
+
+def phrdet_hits(ranking: Ranking, truth: CodedTriplets, scene: DetectionScene) -> np.ndarray:
+    """First-hit ranks for PhrDet: labels agree and the subject ∪ object regions overlap,
+    within the place window where the ground-truth triplet involves stuff."""
+    positions, index = phrdet_matches(ranking, truth, scene)
+    return first_hits(ranking, positions, index, truth.subjects.size)
+
+
+def phrdet_matches(
+    ranking: Ranking, truth: CodedTriplets, scene: DetectionScene
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (position in ``ranking``, truth index) pair that PhrDet counts as a match."""
+    ranked = ranking.triplets
+    positions, index = _label_matches(ranking, truth, scene)
+    windowed = scene.stuff.places.windowed[index]
+    keep = np.empty(positions.size, dtype=bool)
+    keep[~windowed] = _phrase_matches(ranked, positions[~windowed], truth, index[~windowed], scene)
+    stuff_positions = positions[windowed]
+    keep[windowed] = (
+        scene.stuff.phrase_iou(
+            ranked.subjects[stuff_positions],
+            ranked.objects[stuff_positions],
+            index[windowed],
+        )
+        >= IOU_THRESHOLD
+    )
+    return positions[keep], index[keep]

@@ -31,11 +31,20 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from model.errors import InvalidEvaluationInput
+from model.evaluation._checks import check_id
 from model.evaluation.objects import objects_block, objects_per_image, proposal_recall
 from model.evaluation.recall import star_block, task_block
-from model.evaluation.scoring import SampleScores, TrainTriplets, score_sample
-from model.evaluation.types import EvaluationSample
+from model.evaluation.scoring import (
+    MatchRules,
+    SampleScores,
+    TrainTriplets,
+    phrase_matched,
+    score_sample,
+)
+from model.evaluation.types import EvaluationSample, GroundTruth, SGDetPrediction
 
 TASKS = ("predcls", "sgcls", "sgdet", "phrdet")
 STAR_TASKS = ("predcls", "sgcls", "sgdet")
@@ -55,6 +64,18 @@ def _train_set(train_triplets: Collection[tuple[str, str, str]] | None) -> Train
                 "(subject class, predicate, object class)"
             )
     return frozenset(train_triplets)
+
+
+def _id_set(ids: Collection[str], name: str) -> frozenset[str]:
+    """The ids given as argument ``name``, as a set; refuses anything but a collection of
+    non-empty strings, a bare string included (it would silently become a set of letters)."""
+    if isinstance(ids, str) or not isinstance(ids, Collection):
+        raise InvalidEvaluationInput(
+            f"{name} must be a collection of id strings such as a set, got {ids!r}"
+        )
+    for item in ids:
+        check_id(item, f"an item of {name}", InvalidEvaluationInput)
+    return frozenset(ids)
 
 
 def _ratios(block: dict[str, Any] | None, ceiling: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -94,13 +115,20 @@ def evaluate(
     samples: Iterable[EvaluationSample],
     *,
     train_triplets: Collection[tuple[str, str, str]] | None = None,
+    stuff_classes: Collection[str] = (),
+    symmetric_predicates: Collection[str] = (),
 ) -> dict[str, Any]:
     """Score every sample and report overall and per map scale (layout in the module docstring).
 
     ``train_triplets`` are the (subject class, predicate, object class) triplets of the training
     set; ground-truth triplets outside it are zero-shot. Each (image_id, scale) may appear once.
+    SGDet and PhrDet match a side of ``stuff_classes`` within the ground-truth triplet's place
+    window (``stuff``; docs/evaluation.md, "Stuff and things"); a predicted triplet whose
+    predicate is in ``symmetric_predicates`` also matches the ground truth stored the other way
+    round. Both default to none: the plain Scene-Graph-Benchmark rules.
     """
     train = _train_set(train_triplets)
+    rules = match_rules(stuff_classes, symmetric_predicates)
     seen: set[tuple[str, int]] = set()
     scores: list[SampleScores] = []
     for sample in samples:
@@ -111,7 +139,7 @@ def evaluate(
                 "and scale, with all its task predictions"
             )
         seen.add(key)
-        scores.append(score_sample(sample, train))
+        scores.append(score_sample(sample, train, rules))
     return {
         "overall": _block(scores),
         "per_scale": {
@@ -119,3 +147,26 @@ def evaluate(
             for scale in sorted({s.scale for s in scores})
         },
     }
+
+
+def match_rules(
+    stuff_classes: Collection[str], symmetric_predicates: Collection[str]
+) -> MatchRules:
+    """The evaluator's match rules of ``evaluate``'s two arguments, checked."""
+    return MatchRules(
+        _id_set(stuff_classes, "stuff_classes"),
+        _id_set(symmetric_predicates, "symmetric_predicates"),
+    )
+
+
+def phrase_matches(
+    truth: GroundTruth,
+    detection: SGDetPrediction,
+    *,
+    stuff_classes: Collection[str] = (),
+    symmetric_predicates: Collection[str] = (),
+) -> np.ndarray:
+    """Per triplet of ``detection`` (in its order), whether PhrDet with these rules would count
+    it as a hit of some ground-truth triplet, wherever it ranked: the label a learned ranker of
+    triplets is trained on. (T,) bool."""
+    return phrase_matched(truth, detection, match_rules(stuff_classes, symmetric_predicates))
