@@ -2,24 +2,29 @@
 
 Writes the evaluator's report (docs/evaluation.md) as JSON and prints its headline numbers.
 ``--ground-truth`` scores the dataset's own labels as predictions, which checks the chain from
-files to scores without a model: object IoU and pair recall must come out 1.
+files to scores without a model: object IoU and pair recall must come out 1. ``--relations``
+says where a model's triplets come from: ``both`` (rules re-scored by the model, as ingest
+stores them), ``rules`` or ``model`` alone (``model.datasets.predictors``).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from cli.errors import cli_errors
 
+if TYPE_CHECKING:
+    from model.datasets.predictors import RelationSource
+
 
 def _headline(report: dict[str, Any]) -> str:
     block = report["overall"]
     parts = [f"{block['images']} tiles"]
-    for task in ("phrdet", "sgdet", "predcls"):
+    for task in ("phrdet", "sgdet", "sgcls", "predcls"):
         scores = block.get(task)
         if scores is not None:
             parts.append(f"{task} R@50 {scores['R@50']:.3f} R@100 {scores['R@100']:.3f}")
@@ -43,10 +48,19 @@ def evaluate(
     ] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda[:n] for --model.")] = "auto",
     batch: Annotated[int, typer.Option(min=1, help="Tiles per network call.")] = 8,
+    relations: Annotated[
+        str, typer.Option(help="Triplets of --model from: both, rules or model.")
+    ] = "both",
 ) -> None:
     """Run a model (or the labels) over a dataset's tiles and score its scene graphs."""
     if (model is None) != ground_truth:
         raise typer.BadParameter("give exactly one of --model CKPT and --ground-truth.")
+    from model.datasets.predictors import RELATION_SOURCES
+
+    if relations not in RELATION_SOURCES:
+        raise typer.BadParameter(
+            f"--relations {relations!r}: choose one of {', '.join(RELATION_SOURCES)}."
+        )
     with cli_errors("evaluate"):
         from model.datasets.predictors import GroundTruthPredictor, load_predictor
         from model.datasets.scoring import evaluate_dataset
@@ -54,7 +68,12 @@ def evaluate(
         predictor = (
             GroundTruthPredictor()
             if model is None
-            else load_predictor(model, device=device, batch_size=batch)
+            else load_predictor(
+                model,
+                device=device,
+                batch_size=batch,
+                relations=cast("RelationSource", relations),
+            )
         )
         report = evaluate_dataset(
             data,

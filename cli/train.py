@@ -127,16 +127,28 @@ def train(
             run = out or (resume.parent if resume is not None else DEFAULT_RUNS / name)
             if isinstance(settings, DenseTrainingConfig):
                 from model.dense.finetune import finetune_dense
+                from model.dense.relation_training import train_relations
                 from model.dense.trainer import train_dense
 
                 say = lambda message: typer.echo(message, err=True)  # noqa: E731
                 if settings.finetune.blocks and resume is not None:
                     raise InvalidTrainingConfig("a fine-tune does not resume; run it again")
+                relations = settings.relations
+                if relations.base is not None:
+                    path = train_relations(
+                        relations, base=relations.base, out=run, seed=settings.seed, progress=say
+                    )
+                    typer.echo(f"wrote {path}")
+                    return
                 dense = (
                     finetune_dense(settings, out=run, progress=say)
                     if settings.finetune.blocks
                     else train_dense(settings, out=run, resume=resume, progress=say)
                 )
+                if relations.dataset is not None:
+                    train_relations(
+                        relations, base=dense.best, out=run, seed=settings.seed, progress=say
+                    )
                 typer.echo(f"wrote {dense.last} and {dense.best}")
                 return
             reporter = ProgressReporter(Console(stderr=True), settings.train.log_every)

@@ -32,9 +32,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from ingest.imagery.segmenter import TileSegmentation, TileTriplet
-from ingest.ontology import CLASS_IDS, PREDICATE_IDS, classes_at, get_predicate
+from ingest.ontology import CLASS_IDS, PREDICATE_IDS, classes_at, get_predicate, get_scale
 from ingest.vectorise import TileMask
 from model.checkpoint import default_network, load_checkpoint, network_from_dino
+from model.datasets.relate import TileGrid
 from model.errors import CheckpointError, InvalidImage
 from model.network import MSGGNet, SceneGraphOutput
 
@@ -46,6 +47,15 @@ DEFAULT_CHECKPOINT = Path(__file__).resolve().parent / "weights" / "default.pt"
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+INFERENCE_MAX_TRIPLETS = 2000
+"""Default cap on the triplets a tile reports: above every K the evaluator reads (R@100, the
+STAR recalls up to 2000), so the cap never decides a recall."""
+
+INFERENCE_MAX_PAIRS = 1024
+"""Default cap on the MSGG-AI RePN's proposed pairs per tile at inference (training keeps its
+configured, smaller number): well above K = 100, so proposals do not bind recall either."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,17 @@ class TilePrediction:
 
     masks: tuple[TileMask, ...]
     triplets: tuple[RelationTriplet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionDescription:
+    """A model's reading of given regions of one tile: ``labels[i]`` (class, probability) of
+    region i; its relation triplets among them (indices into the regions) with the regions'
+    given classes (``given``) and with its own labels (``labelled``)."""
+
+    labels: tuple[tuple[str, float], ...]
+    given: tuple[RelationTriplet, ...]
+    labelled: tuple[RelationTriplet, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +157,7 @@ class Segmenter:
     """The MSGG-AI network wrapped for tile inference (see the module docstring).
 
     ``batch_size`` tiles go through the backbone together; ``max_triplets`` caps the triplets
-    kept per tile.
+    kept per tile. The network relates masks with its own heads, so it needs no tile grid.
     """
 
     def __init__(
@@ -147,7 +168,7 @@ class Segmenter:
         classes: Sequence[str] = CLASS_IDS,
         predicates: Sequence[str] = PREDICATE_IDS,
         batch_size: int = 8,
-        max_triplets: int = 100,
+        max_triplets: int = INFERENCE_MAX_TRIPLETS,
     ) -> None:
         if (len(classes), len(predicates)) != (network.num_classes, network.num_predicates):
             raise ValueError("the class and predicate lists do not fit the network's outputs")
@@ -162,10 +183,17 @@ class Segmenter:
 
     @classmethod
     def from_checkpoint(
-        cls, path: str | Path | None, *, device: str = "auto", batch_size: int = 8
+        cls,
+        path: str | Path | None,
+        *,
+        device: str = "auto",
+        batch_size: int = 8,
+        max_pairs: int = INFERENCE_MAX_PAIRS,
     ) -> Segmenter:
-        """Load an orthograph checkpoint; ``None`` gives the untrained default network."""
+        """Load an orthograph checkpoint; ``None`` gives the untrained default network.
+        ``max_pairs`` replaces the RePN's training-time pair cap for inference."""
         network = default_network() if path is None else load_checkpoint(path)
+        network.repn.max_pairs = max_pairs
         return cls(network, device=resolve_device(device), batch_size=batch_size)
 
     @classmethod
@@ -183,9 +211,13 @@ class Segmenter:
 
     @torch.inference_mode()
     def predict(
-        self, tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
+        self,
+        tiles: Sequence[np.ndarray],
+        valid: Sequence[np.ndarray | None] | None = None,
+        grids: Sequence[TileGrid] | None = None,
     ) -> list[TilePrediction]:
-        """Scene graphs of ``tiles`` (uint8 (3, H, W)); ``valid`` optional bool (H, W) masks."""
+        """Scene graphs of ``tiles`` (uint8 (3, H, W)); ``valid`` optional bool (H, W) masks;
+        ``grids`` are accepted for the ``TileModel`` protocol and not needed here."""
         masks = checked_tiles(tiles, valid)
         results: dict[int, TilePrediction] = {}
         for batch in batches_by_shape(tiles, self.batch_size):
@@ -200,6 +232,11 @@ class Segmenter:
         """Scene graphs of raster tile windows (read here, with their validity masks)."""
         pixels = [window.read() for window in windows]
         return self.predict([p.rgb for p in pixels], [p.valid for p in pixels])
+
+    @property
+    def relation_floor(self) -> float | None:
+        """None: RePN proposes only some pairs, so an unreported pair says nothing."""
+        return None
 
     @torch.inference_mode()
     def predict_pyramid(
@@ -267,10 +304,20 @@ class Segmenter:
 
 
 class TileModel(Protocol):
-    """What imagery ingest and evaluation need of a model: scene graphs of RGB tiles."""
+    """What imagery ingest and evaluation need of a model: scene graphs of RGB tiles.
+
+    ``relation_floor`` is the lowest probability of a reported triplet when the model scores
+    every pair of a tile's objects (so a pair it leaves out scored below it), else None.
+    """
+
+    @property
+    def relation_floor(self) -> float | None: ...
 
     def predict(
-        self, tiles: Sequence[np.ndarray], valid: Sequence[np.ndarray | None] | None = None
+        self,
+        tiles: Sequence[np.ndarray],
+        valid: Sequence[np.ndarray | None] | None = None,
+        grids: Sequence[TileGrid] | None = None,
     ) -> list[TilePrediction]: ...
 
 
@@ -312,8 +359,20 @@ class ImagerySegmenter:
     def segment(self, tiles: Sequence[RasterPixels], scale: int) -> list[TileSegmentation]:
         """One ``TileSegmentation`` per tile, with only classes drawn at ``scale``."""
         drawn = set(classes_at(scale))
-        predictions = self.segmenter.predict([t.rgb for t in tiles], [t.valid for t in tiles])
+        predictions = self.segmenter.predict(
+            [t.rgb for t in tiles], [t.valid for t in tiles], [ground_grid(t, scale) for t in tiles]
+        )
         return [_at_scale(prediction, drawn) for prediction in predictions]
+
+
+def ground_grid(pixels: RasterPixels, scale: int) -> TileGrid:
+    """A metric grid for relation geometry of an ingest tile: its pixel size when that is a
+    GSD of ``scale`` (the pyramid resamples each level into its scale's range), else (a
+    geographic CRS, whose pixel size is in degrees) the scale's coarsest GSD."""
+    level = get_scale(scale)
+    size = abs(pixels.transform.a)
+    gsd = size if level.gsd_min_m / 2 <= size <= level.gsd_max_m * 2 else level.gsd_max_m
+    return TileGrid.nominal(scale, gsd)
 
 
 def _at_scale(prediction: TilePrediction, drawn: set[str]) -> TileSegmentation:

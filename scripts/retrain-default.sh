@@ -28,8 +28,7 @@ if [ -e "$RUN/last.pt" ]; then
     exit 1
 fi
 nice "$ORTHOGRAPH" train --config configs/train-default.yaml --out "$RUN"
-"$ORTHOGRAPH" evaluate --data "$DATASET" --model "$RUN/best.pt" --split test \
-    --device cpu --batch 4 --json "$RUN/model.json"
+"$PYTHON" -m bench.model_report --model "$RUN/best.pt" --data "$DATASET" --out "$RUN/model.json"
 
 status=0
 "$PYTHON" - "$RUN/model.json" bench/results/model.json "$TOLERANCE" <<'PY' || status=$?

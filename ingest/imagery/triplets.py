@@ -9,8 +9,11 @@ owners, in the predicate's stored direction; the same triplet seen by several ti
 overlaps) is kept once with its highest score; one whose two pieces end in one object is dropped.
 
 Against the rule engine's relations: a model triplet the rules also found is stored once with
-``origin="both"`` and the higher of the two confidences; the others keep ``"rules"`` or
-``"model"``.
+``origin="both"`` and the rules' confidence (the smaller of the two objects') times the model's
+probability: the model re-scores what the rules read off the predicted geometry. A triplet only
+the model found is kept, as ``"model"``, from ``MODEL_ONLY_MIN_SCORE`` up. A rule relation the
+model did not score keeps the rules' confidence: the model only sees pairs within one tile, so
+its silence on a pair of merged objects is no evidence.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ from ingest.records import MapObject, Relation
 from ingest.vectorise import TilePolygon
 
 Triple = tuple[str, str, str]
+
+MODEL_ONLY_MIN_SCORE = 0.5
+"""The lowest probability at which a triplet the rules did not find is kept: below it the model
+is scoring candidate pairs (to re-score the rules), not stating a relation of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +128,9 @@ def model_relations(
 
 
 def combine(rules: Sequence[Relation], model: dict[Triple, float]) -> list[Relation]:
-    """The rule relations, with those the model also found marked ``both``, then the model-only
-    ones (sorted, so the output does not depend on tile order)."""
+    """The rule relations, with those the model also scored marked ``both`` and re-scored, then
+    the model-only ones from ``MODEL_ONLY_MIN_SCORE`` up (sorted, so the output does not depend
+    on tile order)."""
     out: list[Relation] = []
     for relation in rules:
         key = (relation.subject_key, relation.predicate, relation.object_key)
@@ -135,13 +143,13 @@ def combine(rules: Sequence[Relation], model: dict[Triple, float]) -> list[Relat
                 relation.subject_key,
                 relation.predicate,
                 relation.object_key,
-                confidence=max(relation.confidence, score),
+                confidence=relation.confidence * score,
                 origin="both",
                 cross_scale=False,
             )
         )
     ruled = {(r.subject_key, r.predicate, r.object_key) for r in rules if not r.cross_scale}
     for (subject, predicate, obj), score in sorted(model.items()):
-        if (subject, predicate, obj) not in ruled:
+        if (subject, predicate, obj) not in ruled and score >= MODEL_ONLY_MIN_SCORE:
             out.append(Relation(subject, predicate, obj, confidence=score, origin="model"))
     return out

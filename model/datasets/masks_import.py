@@ -20,11 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import shapely
 from affine import Affine
-from rasterio.features import shapes
-from shapely.geometry import MultiPolygon, shape
-from shapely.geometry.base import BaseGeometry
 
 from ingest.ontology import get_class, get_scale
 from ingest.raster.tiles import axis_offsets
@@ -33,10 +29,12 @@ from model.datasets.labels import LabelledMask, TileLabels, pack_labels
 from model.datasets.manifest import Manifest, SourceEntry, TileEntry
 from model.datasets.relate import (
     NOMINAL_CRS,
+    NOMINAL_GSD_M,
     Relater,
+    TileGrid,
     nominal_grid,
+    relate_masks,
     rule_relations,
-    tile_objects,
 )
 from model.datasets.splits import assign_splits
 from model.datasets.tilefiles import tile_paths
@@ -95,25 +93,6 @@ def find_pairs(source: Path) -> list[MaskPair]:
     return pairs
 
 
-def _outlines(objects: Sequence[tuple[str, np.ndarray]], tolerance_px: float) -> list[BaseGeometry]:
-    """Outlines (tile pixel coordinates) of non-overlapping masks, traced in one pass and
-    simplified by ``tolerance_px`` (the scale's tolerance: pixel staircases are not map detail,
-    and they multiply the relation rules' cost)."""
-    ids = np.zeros(objects[0][1].shape, dtype=np.int32)
-    for number, (_, mask) in enumerate(objects, start=1):
-        ids[mask] = number
-    parts: dict[int, list[BaseGeometry]] = {}
-    for geometry, value in shapes(ids, mask=ids > 0, connectivity=4):
-        parts.setdefault(int(value), []).append(shape(geometry))
-    traced = [
-        parts[n][0] if len(parts[n]) == 1 else MultiPolygon(parts[n])
-        for n in range(1, len(objects) + 1)
-    ]
-    return list(
-        shapely.simplify(np.array(traced, dtype=object), tolerance_px, preserve_topology=True)
-    )
-
-
 def _check_scale(table: ColourTable, scale: int) -> None:
     get_scale(scale)
     missing = [c for c in table.classes if scale not in get_class(c).scales]
@@ -155,14 +134,13 @@ class _Import:
         pixels to the nominal CRS."""
         keys = [f"{entry.id}/{cls}/{n}" for n, (cls, _) in enumerate(found)]
         masks = [LabelledMask(k, cls, mask) for k, (cls, mask) in zip(keys, found, strict=True)]
-        related = []
-        if found:
-            tolerance = get_scale(self.scale).simplify_tolerance_m / self.gsd_m
-            outlines = _outlines(found, tolerance)
-            items = [(k, cls, o) for k, (cls, _), o in zip(keys, found, outlines, strict=True)]
-            related = self.relater(
-                tile_objects(items, self.scale, NOMINAL_CRS, transform), self.scale
-            )
+        related = relate_masks(
+            keys,
+            [cls for cls, _ in found],
+            [mask for _, mask in found],
+            TileGrid(self.scale, NOMINAL_CRS, transform),
+            relater=self.relater,
+        )
         return pack_labels(entry.shape, masks, related)
 
     def write_pair(self, writer: DatasetWriter, pair: MaskPair) -> None:
@@ -201,7 +179,7 @@ def import_masks(
     out: Path,
     *,
     scale: int = 2000,
-    gsd_m: float = 0.5,
+    gsd_m: float = NOMINAL_GSD_M,
     options: TileOptions | None = None,
     val_areas: Sequence[str] = (),
     test_areas: Sequence[str] = (),

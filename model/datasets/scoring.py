@@ -11,13 +11,18 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.ontology import PREDICATES, STUFF_CLASSES
 from model.datasets.manifest import SPLITS, Manifest, TileEntry, read_manifest
 from model.datasets.predictors import DatasetTile, TilePredictor
+from model.datasets.relate import NOMINAL_GSD_M
 from model.datasets.tilefiles import read_image, read_labels
 from model.errors import InvalidDataset
 from model.evaluation import EvaluationSample, evaluate
 
 Progress = Callable[[str], None]
+
+SYMMETRIC_PREDICATES = frozenset(p.id for p in PREDICATES.values() if p.symmetric)
+"""The ontology's symmetric predicates: matched in either orientation (docs/evaluation.md)."""
 
 
 def train_triplets(root: Path, manifest: Manifest) -> set[tuple[str, str, str]] | None:
@@ -39,12 +44,14 @@ def dataset_samples(
     predictor: TilePredictor,
     batch: int,
     say: Progress | None = None,
+    nominal_gsd_m: float = NOMINAL_GSD_M,
 ) -> Iterator[EvaluationSample]:
     """The evaluator's samples of ``tiles``: ``predictor`` runs ``batch`` tiles at a time and
-    each answer is paired with its tile's ground truth (read lazily, a batch at a time)."""
+    each answer is paired with its tile's ground truth (read lazily, a batch at a time).
+    ``nominal_gsd_m`` is the GSD tiles without georeference were related at."""
     for start in range(0, len(tiles), batch):
         chunk = [
-            DatasetTile(entry, read_image(root, entry), read_labels(root, entry))
+            DatasetTile(entry, read_image(root, entry), read_labels(root, entry), nominal_gsd_m)
             for entry in tiles[start : start + batch]
         ]
         for tile, predicted in zip(chunk, predictor.predict(chunk), strict=True):
@@ -85,7 +92,10 @@ def evaluate_dataset(
             f"{root} has no tile in split(s) {', '.join(splits)} (tiles per split: {held}); "
             "choose splits that hold tiles."
         )
+    nominal = float(manifest.builder.get("nominal_gsd_m") or NOMINAL_GSD_M)
     return evaluate(
-        dataset_samples(root, tiles, predictor, batch, progress),
+        dataset_samples(root, tiles, predictor, batch, progress, nominal),
         train_triplets=train_triplets(root, manifest),
+        stuff_classes=STUFF_CLASSES,
+        symmetric_predicates=SYMMETRIC_PREDICATES,
     )

@@ -5,7 +5,8 @@ train on, with the classes each labels exhaustively: the partial-label rule), ``
 ground sample distances to train at, besides each source's own), ``augment`` (photometric
 copies of the training samples), ``head``, ``train``,
 ``refine`` (the guided-filter settings tried on the validation split), ``instances``,
-``finetune`` (end to end on a GPU, from a trained checkpoint). Unknown
+``finetune`` (end to end on a GPU, from a trained checkpoint), ``relations`` (the learned
+relation head). Unknown
 keys are errors, as in ``model.training.config`` (which reads the file and dispatches here).
 """
 
@@ -125,6 +126,29 @@ class FinetuneConfig(_Section):
             raise ValueError("fine-tuning needs init: the dense checkpoint to start from")
 
 
+class RelationsConfig(_Section):
+    """The learned relation head (``model.dense.relation_training``): trained on the ground-truth
+    regions and rule triplets of the mask dataset ``dataset`` (its ``train`` split; ``val``
+    picks the epoch), on top of the dense model just trained, or of ``base`` when given (then
+    only the relation head is trained). ``min_score`` is the lowest probability a triplet is
+    reported with at inference; ``max_triplets`` caps them per tile (well above the K = 100 of
+    the recalls, so the cap never binds recall)."""
+
+    dataset: Path | None = None
+    base: Path | None = None
+    epochs: int = Field(default=12, ge=1)
+    hidden: int = Field(default=128, ge=8)
+    lr: float = Field(default=2e-3, gt=0)
+    batch_size: int = Field(default=4096, ge=16)
+    max_tiles: int = Field(default=400, ge=1)
+    min_score: float = Field(default=0.05, gt=0, lt=1)
+    max_triplets: int = Field(default=2000, ge=100)
+
+    def model_post_init(self, context: Any) -> None:
+        if self.base is not None and self.dataset is None:
+            raise ValueError("relations.base needs relations.dataset: the regions to train on")
+
+
 class DenseTrainingConfig(_Section):
     """The whole file (module docstring)."""
 
@@ -139,6 +163,7 @@ class DenseTrainingConfig(_Section):
     refine: RefineConfig = RefineConfig()
     instances: InstancesConfig = InstancesConfig()
     finetune: FinetuneConfig = FinetuneConfig()
+    relations: RelationsConfig = RelationsConfig()
 
     def as_json(self) -> dict[str, Any]:
         """Plain values (paths as text), for checkpoints and ``config.yaml`` of a run."""

@@ -22,7 +22,13 @@ from ingest.raster import level_for, open_raster, tile_windows
 from ingest.vectorise import TileMask
 from model.checkpoint import save_checkpoint
 from model.errors import InvalidImage
-from model.inference import Segmenter, TilePrediction, resolve_device
+from model.inference import (
+    INFERENCE_MAX_PAIRS,
+    INFERENCE_MAX_TRIPLETS,
+    Segmenter,
+    TilePrediction,
+    resolve_device,
+)
 
 
 @pytest.fixture
@@ -122,6 +128,18 @@ def test_default_network_loads_without_a_checkpoint_on_the_cpu() -> None:
     assert segmenter.network.patch_size == 16
     prediction = segmenter.predict([np.zeros((3, 48, 48), dtype=np.uint8)])[0]
     assert isinstance(prediction, TilePrediction)
+
+
+def test_inference_caps_do_not_bind_recall_at_k_100(checkpoint: Path) -> None:
+    """The RePN pair cap of training (128 in configs/train-msgg.yaml) and the per-tile triplet
+    cap are lifted at inference, both settable."""
+    segmenter = Segmenter.from_checkpoint(checkpoint, device="cpu")
+    assert segmenter.network.repn.max_pairs == INFERENCE_MAX_PAIRS >= 1000
+    assert segmenter.max_triplets == INFERENCE_MAX_TRIPLETS >= 1000
+    assert (
+        Segmenter.from_checkpoint(checkpoint, device="cpu", max_pairs=64).network.repn.max_pairs
+        == 64
+    )
 
 
 def test_bad_tiles_are_refused(checkpoint: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.imagery.triplets import PieceTriplet, combine, model_relations
 from ingest.records import Relation
 
@@ -33,7 +35,7 @@ def test_triplets_with_a_dropped_piece_or_within_one_object_are_left_out() -> No
     assert model_relations(triplets, OWNERS) == {}
 
 
-def test_agreement_with_the_rules_is_marked_both_and_keeps_the_higher_confidence() -> None:
+def test_agreement_with_the_rules_is_marked_both_and_rescored_by_the_model() -> None:
     rules = [
         Relation("raster/a", "adjacent_to", "raster/b", confidence=0.6),
         Relation("raster/a", "nearby", "raster/c", confidence=0.5),
@@ -43,16 +45,19 @@ def test_agreement_with_the_rules_is_marked_both_and_keeps_the_higher_confidence
         ("raster/a", "adjacent_to", "raster/b"): 0.8,
         ("raster/c", "inside", "raster/a"): 0.7,
         ("raster/b", "part_of", "raster/z"): 0.9,
+        ("raster/c", "nearby", "raster/b"): 0.3,
     }
     combined = {
         (r.subject_key, r.predicate, r.object_key, r.cross_scale): r for r in combine(rules, model)
     }
     assert len(combined) == 5
     both = combined[("raster/a", "adjacent_to", "raster/b", False)]
-    assert (both.origin, both.confidence) == ("both", 0.8)
+    assert both.origin == "both"
+    assert both.confidence == pytest.approx(0.6 * 0.8)
     assert combined[("raster/a", "nearby", "raster/c", False)].origin == "rules"
     assert combined[("raster/b", "part_of", "raster/z", True)].origin == "rules"
     model_only = combined[("raster/c", "inside", "raster/a", False)]
     assert (model_only.origin, model_only.confidence) == ("model", 0.7)
     within = combined[("raster/b", "part_of", "raster/z", False)]
     assert (within.origin, within.confidence) == ("model", 0.9)
+    assert ("raster/c", "nearby", "raster/b", False) not in combined  # below MODEL_ONLY_MIN_SCORE
