@@ -5,7 +5,7 @@ accepted and read the stored edge backwards; ``--object`` may be given more than
 every match, then prints a page with named objects first, as an editor reads it. ``hierarchy``
 drills across scales: an object found by name, what it consists of at finer scales (or what it
 is part of, ``--up``), and each part's relations of one predicate. ``states`` lists the map
-states of an area.
+states of an area with the classes each observes.
 Errors become one line on stderr and an exit code from ``cli.errors``; no traceback. The graph
 client is imported inside the commands, so ``orthograph --help`` stays fast.
 """
@@ -21,7 +21,7 @@ from cli.options import parse_bbox
 
 if TYPE_CHECKING:
     from graphdb.lookups import Neighbour
-    from graphdb.models import BBox, HierarchyLink, Triplet
+    from graphdb.models import BBox, HierarchyLink, MapState, Triplet
     from graphdb.repository import Neo4jGraph
 
 app = typer.Typer(help="Query committed map states.", no_args_is_help=True)
@@ -116,7 +116,8 @@ def _editor_order(t: Triplet) -> tuple[bool, bool, str, str, int]:
 
 @app.command()
 def states(area: Annotated[str, typer.Argument(help="Area name.")]) -> None:
-    """List the committed map states of an area, oldest first."""
+    """List the committed map states of an area, oldest first, each with the classes its
+    source observes at each scale (a diff compares only the classes both states observe)."""
     from config.connections import Connections
     from graphdb.repository import open_graph
 
@@ -124,6 +125,18 @@ def states(area: Annotated[str, typer.Argument(help="Area name.")]) -> None:
         found = graph.states(area)
     for s in found:
         typer.echo(f"{s.name}  as of {s.as_of.isoformat()}  {s.status}  {s.source}")
+        typer.echo(f"  observes {_observed(s)}")
+
+
+def _observed(state: MapState) -> str:
+    """``1:2000 building | 1:10000 residential_block``; what an old state that does not say
+    observes (everything) is said as such."""
+    from graphdb.observed import observed_by_scale
+
+    if state.observed is None:
+        return "every class at every scale (not recorded)"
+    shown = [f"1:{d} {', '.join(c)}" for d, c in observed_by_scale(state).items()]
+    return " | ".join(shown) or "nothing"
 
 
 def _label(cls: str, name: str | None) -> str:

@@ -25,7 +25,8 @@ class TileResult:
     triplets between them, ``(subject, predicate, object, score)`` by index in the polygons.
 
     ``window`` is ``(col_off, row_off, width, height)`` of the tile in its level's pixels;
-    ``source`` names the segmenter that found them.
+    ``source`` names the segmenter that found them and ``observed`` the classes it can see at
+    the tile's scale (None: not said, as in results stored before it was recorded).
     """
 
     scale: int
@@ -37,6 +38,7 @@ class TileResult:
     scores: list[float]
     geometries: list[bytes]
     triplets: list[tuple[int, str, int, float]] = field(default_factory=list)
+    observed: list[str] | None = None
 
 
 class JobTiles:
@@ -59,6 +61,7 @@ class JobTiles:
             "scores": tile.scores,
             "geometries": [g.hex() for g in tile.geometries],
             "triplets": json.dumps(tile.triplets),
+            "observed": tile.observed,
         }
         params = {"id": tile_id(job_id, tile.scale, tile.row, tile.col), "props": props}
         self._client.write(lambda tx: tx.run(queries.load("job_tile_put"), params).consume())
@@ -132,4 +135,5 @@ def _tile(node: Mapping[str, Any]) -> TileResult:
             (int(a), str(p), int(b), float(c))
             for a, p, b, c in json.loads(node.get("triplets") or "[]")
         ],
+        observed=None if node.get("observed") is None else list(node["observed"]),
     )

@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 from shapely.geometry.base import BaseGeometry
 
+from ingest.records import ObservedClasses
+
 BBox = tuple[float, float, float, float]
 """``(west, south, east, north)`` in WGS84 degrees."""
 
@@ -61,7 +63,9 @@ class MapState:
     """One version of the graph of one area as of a date from one source (an OSM extract, an
     acquisition). ``id`` is the version id (the key of caches and "identical graph" checks);
     ``version`` counts the versions of ``name`` from 1; a replaced version names its successor
-    in ``replaced_by``."""
+    in ``replaced_by``. ``observed`` is what its source can see, by scale (recorded at the
+    commit; None for a state that does not say, which observes every class:
+    ``graphdb.observed``)."""
 
     id: str
     name: str
@@ -77,6 +81,7 @@ class MapState:
     version: int = 1
     replaced_at: datetime | None = None
     replaced_by: str | None = None
+    observed: ObservedClasses | None = None
 
 
 @dataclass(frozen=True, slots=True)

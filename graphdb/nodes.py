@@ -16,6 +16,7 @@ from typing import Any
 import shapely
 
 from graphdb.models import Area, GraphObject, MapState, Page, StateStatus
+from graphdb.observed import decode as decode_observed
 
 
 def to_object(row: dict[str, Any]) -> GraphObject:
@@ -63,6 +64,7 @@ def to_state(row: dict[str, Any]) -> MapState:
         version=int(s.get("version") or 1),
         replaced_at=_native(s.get("replaced_at")),
         replaced_by=s.get("replaced_by"),
+        observed=decode_observed(s.get("observed")),
     )
 
 

@@ -1,9 +1,9 @@
 """Publish one scene graph as one committed map state, then diff it against what came before.
 
 begin (uncommitted, invisible) -> write objects and relations in idempotent batches -> register
-the rasters it was made from -> commit (one transaction) -> at each scale the new state has
-objects, diff against the latest older committed state of the same area with objects at that
-scale, and store the alerts.
+the rasters it was made from -> commit (one transaction, recording the classes the scene
+observes) -> at each scale the new state has objects, diff against the latest older committed
+state of the same area with objects at that scale, and store the alerts.
 
 Anything that fails before the commit (a refused record, Neo4j going away, Ctrl-C) deletes the
 uncommitted version and the raster nodes nobody else uses, so a failed ingest leaves no trace and
@@ -139,7 +139,7 @@ def publish_scene_graph(
         say(f"writing {len(scene.objects)} objects, {len(scene.relations)} relations")
         counts = graph.write(version.id, scene.objects, scene.relations)
         registry.register(version.id, rasters)
-        committed = graph.commit(version.id)
+        committed = graph.commit(version.id, observed=scene.observed)
     except BaseException as error:
         _abandon(graph, version.id, registry, rasters, error)
         raise

@@ -32,7 +32,7 @@ from graphdb.reader import MapReader
 from graphdb.schema import apply_schema
 from graphdb.states import Retention, StateStore
 from graphdb.writer import GraphWriter
-from ingest.records import MapObject, Relation
+from ingest.records import MapObject, ObservedClasses, Relation
 
 
 class GraphRepository(Protocol):
@@ -68,9 +68,16 @@ class GraphRepository(Protocol):
         """Validate and write records into an uncommitted state, in idempotent batches."""
         ...
 
-    def commit(self, state: str, *, job_id: str | None = None) -> MapState:
-        """Publish an uncommitted version atomically (the version it replaces becomes history);
-        with ``job_id``, only while that job is RUNNING."""
+    def commit(
+        self,
+        state: str,
+        *,
+        job_id: str | None = None,
+        observed: ObservedClasses | None = None,
+    ) -> MapState:
+        """Publish an uncommitted version atomically (the version it replaces becomes history),
+        recording the classes it ``observed`` at each scale (none given: every class); with
+        ``job_id``, only while that job is RUNNING."""
         ...
 
     def cleanup(self, state: str) -> int:
@@ -174,9 +181,16 @@ class GraphRepository(Protocol):
 
     # Change detection.
     def diff(
-        self, old: str, new: str, *, scale: int, thresholds: DiffThresholds | None = None
+        self,
+        old: str,
+        new: str,
+        *,
+        scale: int,
+        thresholds: DiffThresholds | None = None,
+        observed_classes: bool = True,
     ) -> StateDiff:
-        """Changes between two committed states of one area at one scale (``AreaMismatch``)."""
+        """Changes between two committed states of one area at one scale (``AreaMismatch``);
+        ``observed_classes=False`` compares every class (the first release's diff)."""
         ...
 
     def record_alerts(self, diff: StateDiff) -> list[Alert]:

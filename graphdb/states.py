@@ -41,7 +41,9 @@ from graphdb.errors import (
 from graphdb.jobs import JobStatus
 from graphdb.models import HISTORIC, READABLE, Area, MapState, StateStatus
 from graphdb.nodes import to_area, to_state
+from graphdb.observed import encode as encode_observed
 from graphdb.validate import check_geometries
+from ingest.records import ObservedClasses
 
 UNCOMMITTED = StateStatus.UNCOMMITTED.value
 COMMITTED = StateStatus.COMMITTED.value
@@ -151,15 +153,25 @@ class StateStore:
             raise StateExists(f"map state {name!r} was begun concurrently") from exc
         return to_state(dict(row.items()))
 
-    def commit(self, ref: str, *, job_id: str | None = None) -> MapState:
+    def commit(
+        self,
+        ref: str,
+        *,
+        job_id: str | None = None,
+        observed: ObservedClasses | None = None,
+    ) -> MapState:
         """Make the version being written under ``ref`` (a name or version id) the current one,
         atomically: the version it replaces becomes history; grow the area's coverage.
 
-        With ``job_id``, only while that job is RUNNING (read under the job's write lock in the
-        same transaction), so a job cancelled meanwhile never publishes its version.
+        ``observed`` records the classes its source can see at each scale (``UnknownTerm`` for
+        a class not drawn at its scale; without it the version observes every class, see
+        :mod:`graphdb.observed`). With ``job_id``, only while that job is RUNNING (read under
+        the job's write lock in the same transaction), so a job cancelled meanwhile never
+        publishes its version.
         """
+        stored = None if observed is None else encode_observed(observed)
         state = self.get(ref, include_private=True)
-        committed = self._client.write(lambda tx: _commit(tx, state, job_id))
+        committed = self._client.write(lambda tx: _commit(tx, state, job_id, stored))
         if committed is None:
             latest = self.version(state.id)
             status = latest.status if latest is not None else "deleted"
@@ -346,10 +358,14 @@ def _beyond_retention(replaced: list[MapState], retention: Retention) -> list[Ma
     return doomed
 
 
-def _commit(tx: ManagedTransaction, state: MapState, job_id: str | None) -> MapState | None:
-    """The commit transaction: flip the status, count, union the area's coverage."""
+def _commit(
+    tx: ManagedTransaction, state: MapState, job_id: str | None, observed: list[str] | None
+) -> MapState | None:
+    """The commit transaction: flip the status, record what it observes, count, union the
+    area's coverage."""
     params = {
         "id": state.id,
+        "observed": observed,
         "to": COMMITTED,
         "from": UNCOMMITTED,
         "replaced": REPLACED,

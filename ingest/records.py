@@ -10,12 +10,17 @@ code of the input so exports can go back to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from shapely.geometry.base import BaseGeometry
 
 Origin = Literal["model", "rules", "both"]
+
+ObservedClasses = Mapping[int, tuple[str, ...]]
+"""The classes a map state's source can see, by scale denominator, each in ``CLASS_IDS`` order
+(``ingest.observed`` says what a source observes and why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +65,13 @@ class SceneGraph:
     """Everything one ingest produces for one map state: objects at every scale and relations.
 
     ``coverage`` is the WGS84 polygon the input covers; a diff only compares where two states'
-    coverages overlap.
+    coverages overlap. ``observed`` names the classes the input can see at each scale (a diff
+    compares only the classes both states observe); None when the producer does not say, and
+    then the state observes every class.
     """
 
     objects: list[MapObject]
     relations: list[Relation]
     coverage: BaseGeometry
     source_crs: int | None = None
+    observed: ObservedClasses | None = None

@@ -37,6 +37,7 @@ from ingest.imagery.assemble import LevelPieces, assemble_scene_graph
 from ingest.imagery.profile import StageTimes
 from ingest.imagery.segmenter import Segmenter
 from ingest.imagery.triplets import PieceTriplet
+from ingest.observed import observed_at
 from ingest.raster import (
     RasterInfo,
     ScaleLevel,
@@ -159,7 +160,7 @@ def segment_tile(level: ScaleLevel, spec: TileSpec, segmenter: Segmenter) -> Til
     segmenter's triplets between them."""
     window = Window(spec.col_off, spec.row_off, spec.width, spec.height)
     tile = tile_at(level, window, spec.row, spec.col)
-    found = LevelPieces(level, source=segmenter.name)
+    found = LevelPieces.of(level, segmenter)
     found.segment(segmenter, [tile], [tile.read()])
     return TileResult(
         scale=spec.scale,
@@ -171,6 +172,7 @@ def segment_tile(level: ScaleLevel, spec: TileSpec, segmenter: Segmenter) -> Til
         scores=[float(p.score) for p in found.pieces],
         geometries=[shapely.to_wkb(p.geometry) for p in found.pieces],
         triplets=[(t.subject, t.predicate, t.object, t.score) for t in found.triplets],
+        observed=None if found.observed is None else list(found.observed),
     )
 
 
@@ -192,7 +194,7 @@ def finish_imagery_job(job_id: str) -> Outcome | None:
         scene = stored_scene_graph(ctx.jobs, job)
         report(ctx, job, 0.9, f"writing {len(scene.objects)} objects")
         ctx.graph.write(job.state, scene.objects, scene.relations)
-        state = commit_state(ctx, job)
+        state = commit_state(ctx, job, scene.observed)
     ctx.jobs.drop_tiles(job_id)
     return complete_job(ctx, job, state, job.scales)
 
@@ -217,9 +219,15 @@ def stored_scene_graph(
 def stored_level(
     jobs: JobStore, job_id: str, level: ScaleLevel, *, page: int = TILE_PAGE
 ) -> LevelPieces:
-    """The level's tile pieces and triplets, and the name of the segmenter that found them."""
+    """The level's tile pieces and triplets, the name of the segmenter that found them, and
+    the classes observed over the whole level: those every tile's segmenter lists (one model
+    serves a job, unless workers with other models took some of its tiles)."""
     found = LevelPieces(level)
     for tile in jobs.iter_tiles(job_id, level.scale, page=page):
+        if tile.observed is not None:
+            listed = observed_at(tile.observed, level.scale)
+            before = listed if found.observed is None else found.observed
+            found.observed = tuple(c for c in before if c in listed)
         found.extend(
             [
                 TilePolygon(cls, score, level.scale, shapely.from_wkb(geometry), tile.window)

@@ -30,6 +30,7 @@ from graphdb.models import MapState, StateStatus
 from graphdb.publish import record_changes
 from graphdb.rasters import RasterRegistry
 from graphdb.states import JOB_SOURCE_MARK
+from ingest.records import ObservedClasses
 from workers.alerts import alert_feature, publish_features
 from workers.context import WorkerContext
 from workers.errors import StateTaken
@@ -99,10 +100,11 @@ def begin_state(ctx: WorkerContext, job: Job, coverage: BaseGeometry) -> MapStat
         raise StateTaken(f"{exc}; or submit again with another --state name") from exc
 
 
-def commit_state(ctx: WorkerContext, job: Job) -> MapState:
-    """Commit the job's version; one its own job committed already is returned as is."""
+def commit_state(ctx: WorkerContext, job: Job, observed: ObservedClasses | None) -> MapState:
+    """Commit the job's version with the classes its source ``observed`` at each scale; one
+    its own job committed already is returned as is."""
     try:
-        return ctx.graph.commit(version_of(job), job_id=job.id)
+        return ctx.graph.commit(version_of(job), job_id=job.id, observed=observed)
     except StateNotWritable:
         state = owned_state(ctx, job)
         if state is not None and state.status is not StateStatus.UNCOMMITTED:

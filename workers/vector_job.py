@@ -70,7 +70,7 @@ def run_vector_job(job_id: str) -> Outcome | None:
         version = begin_state(ctx, job, graph.coverage)
         ctx.graph.write(version.id, graph.objects, graph.relations)
         report(ctx, job, 0.9, "committing")
-        state = commit_state(ctx, job)
+        state = commit_state(ctx, job, graph.observed)
     return complete_job(ctx, job, state, scales_present(ctx.graph, state))
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from api.context import Info
 from api.diff.types import Diff, DiffCounts
+from api.enums import ObjectClass
 from api.paging import BBoxInput, bbox_of
 from api.services import blocking
 from api.states.types import MapState
@@ -46,6 +47,7 @@ class DiffQueries:
             from_=MapState.of(found.old),
             to=MapState.of(found.new),
             scale=found.scale,
+            compared_classes=[ObjectClass(c) for c in found.classes],
             counts=DiffCounts(
                 appeared=kinds[ChangeKind.APPEARED],
                 disappeared=kinds[ChangeKind.DISAPPEARED],

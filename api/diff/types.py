@@ -93,6 +93,9 @@ class Diff:
     from_: MapState = strawberry.field(name="from")
     to: MapState
     scale: int
+    compared_classes: list[ObjectClass] = strawberry.field(
+        description="The classes both states observe at this scale: the only ones compared."
+    )
     counts: DiffCounts
     all_objects: strawberry.Private[list[GraphObjectChange]]
     all_relations: strawberry.Private[list[GraphRelationChange]]

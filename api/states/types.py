@@ -6,10 +6,17 @@ from datetime import date, datetime
 
 import strawberry
 
-from api.enums import StateStatus
+from api.enums import ObjectClass, StateStatus
 from api.scalars import GeoJSON
 from graphdb.models import Area as GraphArea
 from graphdb.models import MapState as GraphMapState
+from graphdb.observed import observed_by_scale
+
+
+@strawberry.type(description="The object classes a map state's source can see at one scale.")
+class ObservedClasses:
+    scale: int
+    classes: list[ObjectClass]
 
 
 @strawberry.type(
@@ -35,6 +42,12 @@ class MapState:
     replaced_by: strawberry.ID | None = strawberry.field(
         description="The version id that replaced this one."
     )
+    observed: list[ObservedClasses] = strawberry.field(
+        description="The classes its source can see, by scale, fine to coarse: an OSM layer of "
+        "buildings sees buildings (and the blocks they form), a model the classes it was "
+        "trained on. A diff compares only the classes both states observe. A state committed "
+        "before this was recorded observes every class at every scale."
+    )
 
     @classmethod
     def of(cls, state: GraphMapState) -> MapState:
@@ -53,6 +66,10 @@ class MapState:
             relation_count=state.relation_count,
             replaced_at=state.replaced_at,
             replaced_by=strawberry.ID(state.replaced_by) if state.replaced_by else None,
+            observed=[
+                ObservedClasses(scale=scale, classes=[ObjectClass(c) for c in classes])
+                for scale, classes in observed_by_scale(state).items()
+            ],
         )
 
 

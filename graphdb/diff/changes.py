@@ -107,7 +107,8 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class StateDiff:
-    """The changes from ``old`` to ``new`` at one scale, over their common coverage."""
+    """The changes from ``old`` to ``new`` at one scale, over their common coverage, among
+    ``classes``: those both states observe there, the only ones compared."""
 
     old: MapState
     new: MapState
@@ -116,6 +117,7 @@ class StateDiff:
     unchanged: int
     objects: list[ObjectChange]
     relations: list[RelationChange]
+    classes: tuple[str, ...]
 
     def counts(self) -> dict[str, int]:
         """How many of each change kind (and ``unchanged`` pairs)."""

@@ -1,5 +1,11 @@
 """Pairing the objects of two map states by footprint overlap (pure geometry, no database).
 
+Only the classes both states observe are compared (:func:`match_observed`): objects of those
+classes are paired among themselves, and what stays unpaired appeared or disappeared, unless
+the other state gives its place (IoU >= ``match_iou``) to a class this one does not observe:
+a building the image calls vegetation, when the older map knows no vegetation, is a change
+neither state can judge. Objects of other classes are never reported.
+
 Both states' objects are clipped to the coverage the two states share and projected to metres.
 Lines and points have no area, so they are compared as footprints buffered by a tolerance of
 ``line_tolerance_mm`` of map at the diff's scale (0.5 mm: 1 m at 1:2,000, 5 m at 1:10,000, 25 m
@@ -11,6 +17,7 @@ each object in at most one pair.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,3 +124,61 @@ def pair_objects(
         taken_old[o] = taken_new[n] = True
         pairs.append(Pair(int(o), int(n), float(iou[k])))
     return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """What a diff reports of two states' objects (indices into each side): pairs, and the
+    objects that appeared in the new state or disappeared from the old one."""
+
+    pairs: list[Pair]
+    disappeared: list[int]
+    appeared: list[int]
+
+
+def match_observed(
+    old_classes: NDArray[np.str_],
+    old: GeometryArray,
+    new_classes: NDArray[np.str_],
+    new: GeometryArray,
+    shared: Collection[str],
+    thresholds: DiffThresholds,
+) -> Matching:
+    """Pair and sort out the objects of the ``shared`` classes (module docstring)."""
+    in_old = np.isin(old_classes.astype(str), list(shared))
+    in_new = np.isin(new_classes.astype(str), list(shared))
+    old_seen, new_seen = np.flatnonzero(in_old), np.flatnonzero(in_new)
+    pairs = [
+        Pair(int(old_seen[p.old]), int(new_seen[p.new]), p.iou)
+        for p in pair_objects(
+            old_classes[old_seen], old[old_seen], new_classes[new_seen], new[new_seen], thresholds
+        )
+    ]
+    lone_old = np.setdiff1d(old_seen, [p.old for p in pairs]).astype(np.int64)
+    lone_new = np.setdiff1d(new_seen, [p.new for p in pairs]).astype(np.int64)
+    old_unseen, new_unseen = np.flatnonzero(~in_old), np.flatnonzero(~in_new)
+    hidden_old = _given_away(old_classes, old, lone_old, new_classes, new, new_unseen, thresholds)
+    hidden_new = _given_away(new_classes, new, lone_new, old_classes, old, old_unseen, thresholds)
+    return Matching(
+        pairs=pairs,
+        disappeared=[int(i) for i in lone_old if i not in hidden_old],
+        appeared=[int(j) for j in lone_new if j not in hidden_new],
+    )
+
+
+def _given_away(
+    classes: NDArray[np.str_],
+    geoms: GeometryArray,
+    lone: NDArray[np.int64],
+    other_classes: NDArray[np.str_],
+    other: GeometryArray,
+    unseen: NDArray[np.int64],
+    thresholds: DiffThresholds,
+) -> set[int]:
+    """Those of the ``lone`` objects of one side whose place the other side gives (IoU >=
+    ``match_iou``, one to one) to one of its ``unseen`` objects, of classes outside the shared
+    ones."""
+    found = pair_objects(
+        classes[lone], geoms[lone], other_classes[unseen], other[unseen], thresholds
+    )
+    return {int(lone[p.old]) for p in found}

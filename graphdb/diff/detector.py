@@ -5,12 +5,18 @@ each), pairs them in memory (:mod:`graphdb.diff.compare`), and compares the stor
 between paired objects. Symmetric predicates are compared as unordered pairs, since either
 direction may be the stored one. Relations touching an object that appeared or disappeared are
 not reported separately: the object's own change says it.
+
+Only the classes both states observe at that scale are compared
+(:func:`graphdb.observed.shared_classes`; a state that does not say observes everything). An
+object of a class the other state cannot see is never reported: for a source blind to it, it
+neither appeared nor disappeared. Nor is an object whose place the other state gives to such a
+class: a reclassification into a class one side does not know is no alert either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -30,15 +36,19 @@ from graphdb.diff.changes import (
     StateDiff,
     to_alert,
 )
-from graphdb.diff.compare import DiffThresholds, Pair, pair_objects
+from graphdb.diff.compare import DiffThresholds, Matching, match_observed
 from graphdb.diff.compare import footprints as make_footprints
 from graphdb.errors import AreaMismatch, InvalidQuery
 from graphdb.geometry import GeometryArray, project, utm_epsg
 from graphdb.models import MapState
+from graphdb.observed import observes, shared_classes
 from graphdb.states import StateStore
-from ingest.ontology import CLASS_IDS, get_predicate, get_scale
+from ingest.ontology import get_predicate, get_scale
 
 RelationKey = tuple[str, str, str]
+
+_Window = tuple[int, BaseGeometry, Sequence[str]]
+"""``(scale, common coverage, classes compared)`` of one diff."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +76,17 @@ class ChangeDetector:
         *,
         scale: int,
         thresholds: DiffThresholds | None = None,
+        observed_classes: bool = True,
     ) -> StateDiff:
-        """Changes from state ``old`` to state ``new`` at ``scale``; reads only, writes nothing."""
+        """Changes from state ``old`` to state ``new`` at ``scale``; reads only, writes nothing.
+
+        ``observed_classes=False`` compares every class of both states, as if neither said what
+        it observes: the first release's diff, kept as the baseline ``bench.change`` measures.
+        """
         thresholds = thresholds or DiffThresholds()
         before, after = self._states.get(old), self._states.get(new)
+        if not observed_classes:
+            before, after = replace(before, observed=None), replace(after, observed=None)
         if before.area != after.area:
             raise AreaMismatch(
                 f"states {old!r} ({before.area}) and {new!r} ({after.area}) map different "
@@ -81,9 +98,10 @@ class ChangeDetector:
             get_scale(scale)
         except ValueError as exc:
             raise InvalidQuery(str(exc)) from exc
+        shared = shared_classes(before, after, scale)
         common = shapely.intersection(before.coverage, after.coverage)
-        empty = StateDiff(before, after, scale, thresholds, 0, [], [])
-        if shapely.is_empty(common) or shapely.area(common) == 0:
+        empty = StateDiff(before, after, scale, thresholds, 0, [], [], shared)
+        if not shared or shapely.is_empty(common) or shapely.area(common) == 0:
             return empty
         centre = shapely.centroid(common)
         epsg = utm_epsg(centre.x, centre.y)
@@ -91,11 +109,14 @@ class ChangeDetector:
         tolerance = thresholds.tolerance_m(scale)
         a = self._side(before, scale, common, common_m, epsg, tolerance)
         b = self._side(after, scale, common, common_m, epsg, tolerance)
-        pairs = pair_objects(a.classes, a.footprints, b.classes, b.footprints, thresholds)
-        changes, unchanged = _object_changes(a, b, pairs, thresholds)
-        new_of = {a.ids[p.old]: b.ids[p.new] for p in pairs}
-        relations = self._relation_changes(before, after, scale, common, a, b, new_of)
-        return StateDiff(before, after, scale, thresholds, unchanged, changes, relations)
+        matching = match_observed(
+            a.classes, a.footprints, b.classes, b.footprints, shared, thresholds
+        )
+        changes, unchanged = _object_changes(a, b, matching, thresholds)
+        new_of = {a.ids[p.old]: b.ids[p.new] for p in matching.pairs}
+        window = (scale, common, shared)
+        relations = self._relation_changes(before, after, window, a, b, new_of)
+        return StateDiff(before, after, scale, thresholds, unchanged, changes, relations, shared)
 
     def record(self, diff: StateDiff) -> list[Alert]:
         """Store the diff's alerts (MERGE on deterministic ids: recording twice is a no-op), and
@@ -134,7 +155,8 @@ class ChangeDetector:
         epsg: int,
         tolerance_m: float,
     ) -> _Side:
-        (found,) = self._client.fetch(queries.load("diff_objects"), _window(state, scale, common))
+        window = _window(state, scale, common, observes(state, scale))
+        (found,) = self._client.fetch(queries.load("diff_objects"), window)
         wgs84 = shapely.from_wkb(np.array(found["geometries"], dtype=object))
         prints, kept = make_footprints(project(wgs84, epsg), common_m, tolerance_m)
         centres = shapely.centroid(wgs84[kept])
@@ -149,8 +171,7 @@ class ChangeDetector:
         self,
         before: MapState,
         after: MapState,
-        scale: int,
-        common: BaseGeometry,
+        window: _Window,
         a: _Side,
         b: _Side,
         new_of: dict[str, str],
@@ -158,12 +179,12 @@ class ChangeDetector:
         old_of = {n: o for o, n in new_of.items()}
         old_rels = {
             _normalise(new_of[s], t, new_of[o])
-            for s, t, o in self._relations(before, scale, common)
+            for s, t, o in self._relations(before, *window)
             if s in new_of and o in new_of
         }
         new_rels = {
             _normalise(s, t, o)
-            for s, t, o in self._relations(after, scale, common)
+            for s, t, o in self._relations(after, *window)
             if s in old_of and o in old_of
         }
         index = {nid: i for i, nid in enumerate(b.ids)}
@@ -188,8 +209,13 @@ class ChangeDetector:
                 )
         return result
 
-    def _relations(self, state: MapState, scale: int, common: BaseGeometry) -> list[RelationKey]:
-        (found,) = self._client.fetch(queries.load("diff_relations"), _window(state, scale, common))
+    def _relations(
+        self, state: MapState, scale: int, common: BaseGeometry, classes: Sequence[str]
+    ) -> list[RelationKey]:
+        """A state's relations at ``scale`` from subjects of ``classes`` reaching into
+        ``common``, as ``(subject id, type, object id)``."""
+        params = _window(state, scale, common, classes)
+        (found,) = self._client.fetch(queries.load("diff_relations"), params)
         return list(zip(found["subjects"], found["types"], found["objects"], strict=True))
 
 
@@ -202,12 +228,15 @@ def _run_query(name: str, params: dict[str, Any]) -> Callable[[ManagedTransactio
     return work
 
 
-def _window(state: MapState, scale: int, common: BaseGeometry) -> dict[str, Any]:
-    """Parameters selecting a state's objects at ``scale`` whose bbox meets ``common``'s."""
+def _window(
+    state: MapState, scale: int, common: BaseGeometry, classes: Sequence[str]
+) -> dict[str, Any]:
+    """Parameters selecting a state's objects of ``classes`` at ``scale`` whose bbox meets
+    ``common``'s."""
     west, south, east, north = (float(v) for v in shapely.bounds(common))
     return {
         "state_id": state.id,
-        "classes": list(CLASS_IDS),
+        "classes": list(classes),
         "scale": scale,
         "west": west,
         "south": south,
@@ -217,11 +246,11 @@ def _window(state: MapState, scale: int, common: BaseGeometry) -> dict[str, Any]
 
 
 def _object_changes(
-    a: _Side, b: _Side, pairs: Sequence[Pair], thresholds: DiffThresholds
+    a: _Side, b: _Side, matching: Matching, thresholds: DiffThresholds
 ) -> tuple[list[ObjectChange], int]:
     changes: list[ObjectChange] = []
     unchanged = 0
-    for p in pairs:
+    for p in matching.pairs:
         old_cls, new_cls = str(a.classes[p.old]), str(b.classes[p.new])
         if old_cls != new_cls:
             kind = ChangeKind.RECLASSIFIED
@@ -234,24 +263,20 @@ def _object_changes(
         changes.append(
             ObjectChange(kind, a.ids[p.old], b.ids[p.new], old_cls, new_cls, p.iou, lon, lat)
         )
-    paired_old = {p.old for p in pairs}
-    paired_new = {p.new for p in pairs}
-    for i in range(len(a.ids)):
-        if i not in paired_old:
-            lon, lat = (float(v) for v in a.lonlat[i])
-            changes.append(
-                ObjectChange(
-                    ChangeKind.DISAPPEARED, a.ids[i], None, str(a.classes[i]), None, None, lon, lat
-                )
+    for i in matching.disappeared:
+        lon, lat = (float(v) for v in a.lonlat[i])
+        changes.append(
+            ObjectChange(
+                ChangeKind.DISAPPEARED, a.ids[i], None, str(a.classes[i]), None, None, lon, lat
             )
-    for j in range(len(b.ids)):
-        if j not in paired_new:
-            lon, lat = (float(v) for v in b.lonlat[j])
-            changes.append(
-                ObjectChange(
-                    ChangeKind.APPEARED, None, b.ids[j], None, str(b.classes[j]), None, lon, lat
-                )
+        )
+    for j in matching.appeared:
+        lon, lat = (float(v) for v in b.lonlat[j])
+        changes.append(
+            ObjectChange(
+                ChangeKind.APPEARED, None, b.ids[j], None, str(b.classes[j]), None, lon, lat
             )
+        )
     return changes, unchanged
 
 

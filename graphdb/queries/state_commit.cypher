@@ -14,7 +14,8 @@ SET old.status = $replaced, old.replaced_at = datetime(), old.replaced_by = s.id
     old.updated_at = datetime()
 REMOVE old.head_name
 WITH s, a
-SET s.status = $to, s.committed_at = datetime(), s.updated_at = datetime(), s.head_name = s.name
+SET s.status = $to, s.committed_at = datetime(), s.updated_at = datetime(), s.head_name = s.name,
+    s.observed = coalesce($observed, s.observed)
 REMOVE s.pending_name
 WITH s, a
 CALL (s) {

@@ -21,8 +21,14 @@ from shapely.geometry.base import BaseGeometry
 
 from ingest.errors import EmptyResult, InvalidSegmentation
 from ingest.imagery.profile import StageTimes
-from ingest.imagery.segmenter import Segmenter, TileSegmentation, check_answer
+from ingest.imagery.segmenter import (
+    Segmenter,
+    TileSegmentation,
+    check_answer,
+    segmenter_classes,
+)
 from ingest.imagery.triplets import PieceTriplet, combine, model_relations, piece_owners
+from ingest.observed import observed_at
 from ingest.ontology import classes_at
 from ingest.raster import RasterPixels, ScaleLevel, TileWindow
 from ingest.records import MapObject, SceneGraph
@@ -35,13 +41,25 @@ Progress = Callable[[str, int, int], None]
 
 class LevelPieces:
     """What one scale level collects: tile pieces, model triplets between them (indices into
-    ``pieces``), and ``source``, the name of the segmenter that found them."""
+    ``pieces``), ``source``, the name of the segmenter that found them, and ``observed``, the
+    classes it can see at the level's scale (None: not said, every class drawn there)."""
 
-    def __init__(self, level: ScaleLevel, source: str = "") -> None:
+    def __init__(
+        self, level: ScaleLevel, source: str = "", observed: tuple[str, ...] | None = None
+    ) -> None:
         self.level = level
         self.source = source
+        self.observed = observed
         self.pieces: list[TilePolygon] = []
         self.triplets: list[PieceTriplet] = []
+
+    @classmethod
+    def of(cls, level: ScaleLevel, segmenter: Segmenter) -> LevelPieces:
+        """An empty level that ``segmenter`` is about to segment: its name and the classes it
+        observes at the level's scale (``ingest.observed``)."""
+        classes = segmenter_classes(segmenter)
+        observed = None if classes is None else observed_at(classes, level.scale)
+        return cls(level, source=segmenter.name, observed=observed)
 
     def extend(self, pieces: Sequence[TilePolygon], triplets: Iterable[PieceTriplet]) -> None:
         """Add one tile's pieces and the triplets between them (indices into ``pieces``)."""
@@ -55,9 +73,10 @@ class LevelPieces:
     def add(self, tile: TileWindow, pixels: RasterPixels, answer: TileSegmentation) -> None:
         """Vectorise the segmenter's ``answer`` for ``tile`` (read as ``pixels``) and add it.
 
-        Raises :class:`InvalidSegmentation` for a class not drawn at the level's scale.
+        Raises :class:`InvalidSegmentation` for a class not drawn at the level's scale, or
+        not among the classes the level observes.
         """
-        _check_classes(answer, self.level.scale)
+        _check_classes(answer, self.level.scale, self.observed)
         masks = _clip_to_valid(answer.masks, pixels)
         polygons = vectorise_tile(tile, masks)
         # vectorise_tile returns one polygon per non-empty mask, in mask order.
@@ -111,18 +130,22 @@ def assemble_scene_graph(
     generator, only one level's pieces are in memory at a time (the merge needs all of them:
     an object may span the whole level). What stays are the merged objects of every scale and
     the model's relations between them, which the relation engine needs together. Objects get
-    their level's ``source``; ``times`` gets the ``merge``, ``relate`` and ``model triplets``
-    stages, ``progress`` the ``relations`` stage.
+    their level's ``source``, and the scene graph observes each level's ``observed`` classes
+    at its scale (every class drawn there when a level does not say); ``times`` gets the
+    ``merge``, ``relate`` and ``model triplets`` stages, ``progress`` the ``relations`` stage.
     """
     report = progress or (lambda _stage, _done, _total: None)
     by_scale: dict[int, list[MapObject]] = {}
+    observed: dict[int, tuple[str, ...]] = {}
     model: dict[tuple[str, str, str], float] = {}
     for found in levels:
+        scale = found.level.scale
+        observed[scale] = classes_at(scale) if found.observed is None else found.observed
         objects: list[MapObject] = []
         if found.pieces:
-            with _stage(times, f"1:{found.level.scale} merge"):
+            with _stage(times, f"1:{scale} merge"):
                 objects = merge_to_objects(found.pieces, found.level, source=found.source)
-        by_scale[found.level.scale] = objects
+        by_scale[scale] = objects
         if found.triplets and objects:
             with _stage(times, "model triplets"):
                 owners = piece_owners(found.pieces, objects, found.level)
@@ -142,7 +165,7 @@ def assemble_scene_graph(
         rules = relate(by_scale)
     relations = combine(rules, model)
     report("relations", 1, 1)
-    return SceneGraph(everything, relations, coverage, source_crs=source_crs)
+    return SceneGraph(everything, relations, coverage, source_crs=source_crs, observed=observed)
 
 
 def _stage(times: StageTimes | None, name: str) -> AbstractContextManager[None]:
@@ -156,11 +179,18 @@ def _clip_to_valid(masks: Sequence[TileMask], pixels: RasterPixels) -> list[Tile
     return [TileMask(m.class_id, m.score, m.mask & pixels.valid) for m in masks]
 
 
-def _check_classes(answer: TileSegmentation, scale: int) -> None:
+def _check_classes(answer: TileSegmentation, scale: int, observed: tuple[str, ...] | None) -> None:
     drawn = set(classes_at(scale))
-    wrong = sorted({m.class_id for m in answer.masks} - drawn)
+    found = {m.class_id for m in answer.masks}
+    wrong = sorted(found - drawn)
     if wrong:
         raise InvalidSegmentation(
             f"the segmenter returned {wrong} at 1:{scale}, where they are not drawn; return "
             f"only classes of that scale ({', '.join(sorted(drawn))})."
+        )
+    unlisted = sorted(found - (drawn if observed is None else set(observed)))
+    if unlisted:
+        raise InvalidSegmentation(
+            f"the segmenter returned {unlisted} at 1:{scale}, which are not among the classes "
+            f"it lists ({', '.join(observed or ())}); list every class it can answer."
         )

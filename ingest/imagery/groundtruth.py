@@ -156,6 +156,11 @@ class GroundTruthSegmenter:
         self._labels = labels
         self._classes = _check_classes(classes)
 
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The classes the labels can name: what its map states observe."""
+        return tuple(dict.fromkeys(self._classes.values()))
+
     @classmethod
     def from_vector(
         cls,

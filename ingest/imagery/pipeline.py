@@ -46,7 +46,7 @@ def _segment_level(
 ) -> LevelPieces:
     tag = f"1:{level.scale}"
     tiles = tile_windows(level, tile_size=tile_size, overlap=overlap)
-    found = LevelPieces(level, source=segmenter.name)
+    found = LevelPieces.of(level, segmenter)
     progress(f"{tag} tiles", 0, len(tiles))
     for start in range(0, len(tiles), batch_size):
         batch = tiles[start : start + batch_size]

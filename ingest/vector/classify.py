@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 
 from ingest.geo import WGS84, reproject
-from ingest.ontology import classify_osm, get_class
+from ingest.ontology import CLASSES, OSM_PRECEDENCE, classify_osm, get_class
 from ingest.records import MapObject
 from ingest.vector.mapping import ClassMapping
 from ingest.vector.readers.chunk import RawChunk, SourceInfo
@@ -59,6 +59,11 @@ class Classifier(Protocol):
         """How an unclassed feature is counted in the report (``key=value``)."""
         ...
 
+    def observed(self, counts: ReadCounts) -> frozenset[str]:
+        """The classes a source read this way can see, from what reading it found
+        (``counts``): the base of its observed classes (``ingest.observed``)."""
+        ...
+
 
 class OsmClassifier:
     """Classes OSM tags with the ontology's ``classify_osm``."""
@@ -87,6 +92,18 @@ class OsmClassifier:
                 return f"{key}={value}"
         return "<no class tag>"
 
+    def observed(self, counts: ReadCounts) -> frozenset[str]:
+        """Every class one of whose OSM tag keys the source sets on some feature.
+
+        OSM data is often a thematic extract that keeps the keys of its themes (building
+        footprints: ``building``; their other columns, if any, stay empty), and where a key
+        was kept, every feature that has it is there: a file that sets ``landuse`` anywhere
+        would hold a farmyard if there were one.
+        """
+        return frozenset(
+            c for c in OSM_PRECEDENCE if any(rule.key in counts.tag_keys for rule in CLASSES[c].osm)
+        )
+
 
 class MappingClassifier:
     """Classes a non-OSM layer with a user :class:`ClassMapping`; it has no rule tags."""
@@ -106,13 +123,20 @@ class MappingClassifier:
     def unmapped_label(self, attributes: Mapping[str, str]) -> str:
         return self.mapping.unmapped_label(attributes)
 
+    def observed(self, counts: ReadCounts) -> frozenset[str]:
+        """Every class the mapping can yield, found or not: the mapping says the layer maps
+        them, so where the file has none there is none."""
+        return frozenset(self.mapping.values.values())
+
 
 @dataclass(slots=True)
 class ReadCounts:
-    """Running counts over all chunks of one source (features, not objects)."""
+    """Running counts over all chunks of one source (features, not objects), and
+    ``tag_keys``, the attributes (OSM tags, or columns) that have a value on some feature."""
 
     read: int = 0
     classed: Counter[str] = field(default_factory=Counter)
+    tag_keys: set[str] = field(default_factory=set)
     unmapped: Counter[str] = field(default_factory=Counter)
     repaired: int = 0
     empty: int = 0
@@ -145,6 +169,8 @@ def chunk_objects(
     Updates ``counts`` in place; see the module docstring for what is skipped and why.
     """
     counts.read += len(chunk)
+    for attributes in chunk.attributes:
+        counts.tag_keys.update(attributes)
     classes = [classifier.classify(attributes) for attributes in chunk.attributes]
     for cls, attributes in zip(classes, chunk.attributes, strict=True):
         if cls is None:

@@ -1,7 +1,8 @@
 """One vector file to one multi-scale scene graph, without the database.
 
 read (chunked) -> class + repair + WGS84 -> tunnel portals -> generalise to every scale ->
-relations within and across scales -> ``SceneGraph`` and an :class:`IngestSummary`.
+relations within and across scales -> ``SceneGraph`` (with the classes it observes at each
+scale, ``ingest.vector.observed``) and an :class:`IngestSummary`.
 The CLI and the workers call :func:`build_scene_graph`; writing to Neo4j is theirs.
 """
 
@@ -31,6 +32,7 @@ from ingest.vector.classify import (
 )
 from ingest.vector.coordinates import check_coordinates
 from ingest.vector.mapping import ClassMapping, load_mapping
+from ingest.vector.observed import vector_observed
 from ingest.vector.portals import tunnel_portals
 from ingest.vector.readers import SourceInfo, VectorFormat, open_source
 from ingest.vector.readers.chunk import DEFAULT_CHUNK_SIZE
@@ -122,7 +124,8 @@ def build_scene_graph(
             f"every scale ({', '.join(f'1:{d}' for d in ladder)}); nothing to commit. Check "
             "the file's CRS and units."
         )
-    graph = SceneGraph(objects, relations, _coverage(info, base), info.source_crs)
+    observed = vector_observed(classifier.observed(counts), levels.by_scale)
+    graph = SceneGraph(objects, relations, _coverage(info, base), info.source_crs, observed)
     summary = summarise(info, counts, levels, graph, time.perf_counter() - started)
     say(f"done: {len(objects)} objects, {len(relations)} relations")
     return VectorIngest(graph, summary)

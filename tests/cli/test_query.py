@@ -12,7 +12,7 @@ from cli.main import app
 from graphdb.client import GraphClient
 from graphdb.publish import publish_scene_graph
 from graphdb.repository import Neo4jGraph
-from ingest.records import MapObject, Relation, SceneGraph
+from ingest.records import MapObject, ObservedClasses, Relation, SceneGraph
 
 COVERAGE = box(9.50, 47.10, 9.60, 47.20)
 
@@ -84,6 +84,34 @@ def test_states_lists_the_committed_state(graph: Driver, neo4j_database: str) ->
     result = run("states", "vaduz")
     assert result.exit_code == 0, result.output
     assert "vaduz-osm  as of 2024-01-01" in result.output
+
+
+def test_states_show_what_each_state_observes(graph: Driver, neo4j_database: str) -> None:
+    """A building-only map and an image: each line under a state says what it can see."""
+    repo = Neo4jGraph(GraphClient(graph, neo4j_database))
+    house = MapObject("house", "building", 2000, box(9.510, 47.110, 9.511, 47.111))
+    observed: dict[str, ObservedClasses] = {
+        "osm": {2000: ("building",), 10000: ("residential_block",)},
+        "image": {2000: ("building", "road", "vegetation"), 10000: ("road", "vegetation")},
+    }
+    for name, day in (("osm", date(2023, 1, 1)), ("image", date(2024, 1, 1))):
+        scene = SceneGraph([house], [], COVERAGE, observed=observed[name])
+        publish_scene_graph(repo, scene, state=name, area="vaduz", as_of=day)
+    _publish_bridges(graph, neo4j_database)  # committed without saying what it observes
+
+    result = run("states", "vaduz")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[lines.index("osm  as of 2023-01-01  committed  ") + 1] == (
+        "  observes 1:2000 building | 1:10000 residential_block"
+    )
+    assert lines[lines.index("image  as of 2024-01-01  committed  ") + 1] == (
+        "  observes 1:2000 building, road, vegetation | 1:10000 road, vegetation"
+    )
+    assert lines[lines.index("vaduz-osm  as of 2024-01-01  committed  ") + 1] == (
+        "  observes every class at every scale (not recorded)"
+    )
 
 
 def test_unknown_state_and_predicate_are_clear_errors(graph: Driver, neo4j_database: str) -> None:

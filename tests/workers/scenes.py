@@ -108,6 +108,7 @@ class ColourSegmenter:
 
     name = "colour"
     random_init = False
+    classes = ("building", "residential_block", "water_body")
 
     def __init__(self, hold: Path | None = None) -> None:
         self.hold = hold

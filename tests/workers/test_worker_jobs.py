@@ -18,6 +18,7 @@ from config.tasks import ALERTS_CHANNEL, JOB_PROGRESS_CHANNEL_PREFIX
 from graphdb.client import GraphClient
 from graphdb.jobs import JobStatus, JobStore
 from graphdb.rasters import RasterRegistry
+from graphdb.repository import Neo4jGraph
 from tests.workers.harness import BIN, Submit, Workers, wait_for_job, wait_until
 from tests.workers.maps import write_map
 from tests.workers.receiver import receiver
@@ -69,6 +70,11 @@ def test_imagery_jobs_commit_and_alert_on_change(
         assert jobs.tile_count(done.id) == 0
         (raster,) = RasterRegistry(client).of_state("south-2024")
         assert raster.record.sha256 == done.input_sha256 and Path(raster.record.uri).is_file()
+        # what the segmenter lists, at each scale only what is drawn there
+        assert Neo4jGraph(client).state("south-2024").observed == {
+            2000: ("building", "water_body"),
+            10000: ("residential_block", "water_body"),
+        }
 
         second = submit("imagery", after, state="south-2025", as_of=date(2025, 5, 1), **TILING)
         changed = wait_for_job(jobs, second.job.id, workers)
@@ -102,7 +108,9 @@ def test_imagery_jobs_commit_and_alert_on_change(
     assert any(e["stage"].startswith("segmenting") for e in events)
 
 
-def test_vector_job_and_resubmission(workers: Workers, jobs: JobStore, tmp_path: Path) -> None:
+def test_vector_job_and_resubmission(
+    workers: Workers, jobs: JobStore, tmp_path: Path, graph: Driver, neo4j_database: str
+) -> None:
     path = write_map(tmp_path / "vaduz.geojson")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -128,6 +136,13 @@ def test_vector_job_and_resubmission(workers: Workers, jobs: JobStore, tmp_path:
     assert final["status"] == "COMMITTED", final
     job = jobs.get(first["id"])
     assert job.objects == 13 and job.relations and job.runs == 1
+    # the classes of the OSM keys the map sets (building, highway, waterway), and the blocks
+    # and settlements its buildings make
+    assert Neo4jGraph(GraphClient(graph, neo4j_database)).state("vaduz-map").observed == {
+        2000: ("building", "road", "motorway", "river", "stream", "dam"),
+        10000: ("residential_block", "road", "motorway", "river", "stream", "dam"),
+        50000: ("settlement", "motorway", "river", "dam"),
+    }
 
     again = json.loads(_run(submit))
     assert again["id"] == first["id"] and again["status"] == "COMMITTED"

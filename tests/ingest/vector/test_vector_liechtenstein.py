@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 import shapely
 
-from ingest.ontology import get_predicate, get_scale
+from ingest.ontology import classes_at, get_predicate, get_scale
 from ingest.vector.pipeline import VectorIngest, build_scene_graph
 
 
@@ -158,3 +158,10 @@ def test_buildings_match_gdal(ingest, liechtenstein):
     assert extra and all(
         shapely.get_dimensions(o.geometry) == 1 or o.key.startswith("relation/") for o in extra
     )
+
+
+def test_a_full_extract_observes_every_class(ingest):
+    """The extract sets every OSM key the ontology reads: it observes every class at every
+    scale, those it holds none of (motorway, airport, port) too."""
+    assert ingest.graph.observed == {d: classes_at(d) for d in (2000, 10000, 50000)}
+    assert not {"motorway", "airport", "port"} & {o.cls for o in ingest.graph.objects}
