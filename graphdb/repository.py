@@ -187,10 +187,10 @@ class GraphRepository(Protocol):
         *,
         scale: int,
         thresholds: DiffThresholds | None = None,
-        observed_classes: bool = True,
+        naive: bool = False,
     ) -> StateDiff:
         """Changes between two committed states of one area at one scale (``AreaMismatch``);
-        ``observed_classes=False`` compares every class (the first release's diff)."""
+        ``naive``: the first release's diff (every class, instance by instance)."""
         ...
 
     def record_alerts(self, diff: StateDiff) -> list[Alert]:

@@ -129,11 +129,13 @@ def pair_objects(
 @dataclass(frozen=True, slots=True)
 class Matching:
     """What a diff reports of two states' objects (indices into each side): pairs, and the
-    objects that appeared in the new state or disappeared from the old one."""
+    objects that appeared in the new state or disappeared from the old one. ``steady`` holds
+    the (old, new) pairs that are the same thing whatever their IoU (``settle``)."""
 
     pairs: list[Pair]
     disappeared: list[int]
     appeared: list[int]
+    steady: frozenset[tuple[int, int]] = frozenset()
 
 
 def match_observed(

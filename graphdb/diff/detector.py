@@ -4,7 +4,9 @@ The diff reads both states' objects at one scale over the coverage they share (o
 each), pairs them in memory (:mod:`graphdb.diff.compare`), and compares the stored relations
 between paired objects. Symmetric predicates are compared as unordered pairs, since either
 direction may be the stored one. Relations touching an object that appeared or disappeared are
-not reported separately: the object's own change says it.
+not reported separately: the object's own change says it. Splits and merges of one footprint,
+outline wobble and objects below the scale's minimum mapping unit are not changes
+(:mod:`graphdb.diff.settle`).
 
 Only the classes both states observe at that scale are compared
 (:func:`graphdb.observed.shared_classes`; a state that does not say observes everything). An
@@ -38,6 +40,7 @@ from graphdb.diff.changes import (
 )
 from graphdb.diff.compare import DiffThresholds, Matching, match_observed
 from graphdb.diff.compare import footprints as make_footprints
+from graphdb.diff.settle import settle
 from graphdb.errors import AreaMismatch, InvalidQuery
 from graphdb.geometry import GeometryArray, project, utm_epsg
 from graphdb.models import MapState
@@ -76,16 +79,17 @@ class ChangeDetector:
         *,
         scale: int,
         thresholds: DiffThresholds | None = None,
-        observed_classes: bool = True,
+        naive: bool = False,
     ) -> StateDiff:
         """Changes from state ``old`` to state ``new`` at ``scale``; reads only, writes nothing.
 
-        ``observed_classes=False`` compares every class of both states, as if neither said what
-        it observes: the first release's diff, kept as the baseline ``bench.change`` measures.
+        ``naive`` is the first release's diff, kept as the baseline ``bench.change`` measures:
+        every class of both states (as if neither said what it observes), instance by instance,
+        nothing settled.
         """
         thresholds = thresholds or DiffThresholds()
         before, after = self._states.get(old), self._states.get(new)
-        if not observed_classes:
+        if naive:
             before, after = replace(before, observed=None), replace(after, observed=None)
         if before.area != after.area:
             raise AreaMismatch(
@@ -112,6 +116,10 @@ class ChangeDetector:
         matching = match_observed(
             a.classes, a.footprints, b.classes, b.footprints, shared, thresholds
         )
+        if not naive:
+            matching = settle(
+                matching, a.classes, a.footprints, b.classes, b.footprints, thresholds, scale
+            )
         changes, unchanged = _object_changes(a, b, matching, thresholds)
         new_of = {a.ids[p.old]: b.ids[p.new] for p in matching.pairs}
         window = (scale, common, shared)
@@ -254,7 +262,7 @@ def _object_changes(
         old_cls, new_cls = str(a.classes[p.old]), str(b.classes[p.new])
         if old_cls != new_cls:
             kind = ChangeKind.RECLASSIFIED
-        elif p.iou < thresholds.match_iou:
+        elif p.iou < thresholds.match_iou and (p.old, p.new) not in matching.steady:
             kind = ChangeKind.GEOMETRY_CHANGED
         else:
             unchanged += 1

@@ -223,13 +223,13 @@ def test_without_observed_classes_the_same_pair_reports_every_class(repo: Neo4jG
 
 
 def test_the_first_release_diff_is_kept_for_the_baseline(repo: Neo4jGraph) -> None:
-    """``observed_classes=False`` compares every class of states that do say what they see."""
+    """``naive`` compares every class of states that do say what they see."""
     osm = SceneGraph(OSM_BUILDINGS, [], COVERAGE, observed={2000: ("building",)})
     image = SceneGraph(IMAGE_OBJECTS, [], COVERAGE, observed={2000: MODEL_CLASSES})
     publish_scene_graph(repo, osm, state="osm", area="vaduz", as_of=date(2023, 1, 1))
     publish_scene_graph(repo, image, state="image", area="vaduz", as_of=date(2024, 1, 1))
 
     assert repo.diff("osm", "image", scale=2000).counts()["appeared"] == 1
-    every = repo.diff("osm", "image", scale=2000, observed_classes=False)
+    every = repo.diff("osm", "image", scale=2000, naive=True)
     assert every.classes == classes_at(2000)
     assert (every.counts()["appeared"], every.counts()["reclassified"]) == (4, 1)
