@@ -306,9 +306,13 @@ class Segmenter:
 class TileModel(Protocol):
     """What imagery ingest and evaluation need of a model: scene graphs of RGB tiles.
 
-    ``relation_floor`` is the lowest probability of a reported triplet when the model scores
-    every pair of a tile's objects (so a pair it leaves out scored below it), else None.
+    ``classes`` are the ontology classes it can answer; ``relation_floor`` is the lowest
+    probability of a reported triplet when the model scores every pair of a tile's objects (so
+    a pair it leaves out scored below it), else None.
     """
+
+    @property
+    def classes(self) -> tuple[str, ...]: ...
 
     @property
     def relation_floor(self) -> float | None: ...
@@ -355,6 +359,11 @@ class ImagerySegmenter:
     def random_init(self) -> bool:
         """True when the weights were never trained (their output is noise)."""
         return self._random_init
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The classes the model was trained on: what its map states observe."""
+        return tuple(self.segmenter.classes)
 
     def segment(self, tiles: Sequence[RasterPixels], scale: int) -> list[TileSegmentation]:
         """One ``TileSegmentation`` per tile, with only classes drawn at ``scale``."""

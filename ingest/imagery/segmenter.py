@@ -102,15 +102,11 @@ class Segmenter(Protocol):
 def segmenter_classes(segmenter: Segmenter) -> tuple[str, ...] | None:
     """The ontology classes ``segmenter`` can answer, at any scale; None when it does not say.
 
-    They are what its map states observe (``ingest.observed``). A segmenter lists them as
-    ``classes``; ``model.inference.ImagerySegmenter`` keeps them on the tile model it wraps
-    (``segmenter.classes``: the classes the model was trained on), so that is read too.
+    They are what its map states observe (``ingest.observed``); a segmenter lists them as
+    ``classes`` (the model's segmenter: the classes it was trained on).
     """
-    for holder in (segmenter, getattr(segmenter, "segmenter", None)):
-        classes = getattr(holder, "classes", None)
-        if classes is not None:
-            return tuple(str(c) for c in classes)
-    return None
+    classes = getattr(segmenter, "classes", None)
+    return None if classes is None else tuple(str(c) for c in classes)
 
 
 def check_answer(tiles: Sequence[RasterPixels], answer: Sequence[TileSegmentation]) -> None:

@@ -167,3 +167,12 @@ def test_cuda_runs_the_network_like_the_cpu(
         tokens_cpu = on_cpu.network.backbone(on_cpu.prepare(tile)[None]).patch_tokens
         tokens_gpu = on_gpu.network.backbone(on_gpu.prepare(tile)[None]).patch_tokens
     assert torch.allclose(tokens_gpu.cpu(), tokens_cpu, atol=1e-3)
+
+
+def test_the_imagery_segmenter_lists_the_classes_of_the_model_it_wraps(checkpoint: Path) -> None:
+    from ingest.imagery.segmenter import segmenter_classes
+    from model.inference import ImagerySegmenter
+
+    model = Segmenter.from_checkpoint(checkpoint, device="cpu")
+    wrapped = ImagerySegmenter(model, random_init=False)
+    assert segmenter_classes(wrapped) == model.classes == tuple(CLASS_IDS)

@@ -62,11 +62,10 @@ def test_a_segmenter_that_names_no_classes_observes_everything(tmp_path: Path) -
     assert observed == {2000: classes_at(2000), 10000: classes_at(10000)}
 
 
-def test_the_classes_of_a_wrapped_tile_model_are_found() -> None:
-    """``model.inference.ImagerySegmenter`` keeps them on the model it wraps."""
-    wrapper = SimpleNamespace(name="msgg-ai", segmenter=SimpleNamespace(classes=MODEL_CLASSES))
-
-    assert segmenter_classes(wrapper) == MODEL_CLASSES
+def test_a_segmenter_says_its_classes_or_observes_everything() -> None:
+    assert segmenter_classes(SimpleNamespace(name="m", classes=list(MODEL_CLASSES))) == tuple(
+        MODEL_CLASSES
+    )
     assert segmenter_classes(Painter(ANSWER, None)) is None
 
 
