@@ -2,6 +2,10 @@
 
 Severity rule (also in ``graphdb/README.md``):
 
+- ``LOW`` for any change of land cover alone (``ingest.ontology.LAND_COVER_CLASSES``: a
+  reclassification from one such class to another, or one that appeared, disappeared or
+  changed shape): a vegetation edge moving is no news for a map editor, whatever the rules
+  below say.
 - ``HIGH``: an object was reclassified; or an object of a critical class (transport and water
   infrastructure a map user navigates by: ``CRITICAL_CLASSES``) appeared or disappeared.
 - ``MEDIUM``: any other object appeared or disappeared; a geometry change with IoU below the
@@ -19,6 +23,7 @@ from typing import Any
 from graphdb import ids
 from graphdb.diff.compare import DiffThresholds
 from graphdb.models import MapState
+from ingest.ontology import LAND_COVER_CLASSES
 
 CRITICAL_CLASSES = frozenset(
     {"bridge", "dam", "tunnel_portal", "runway", "railway", "railway_station", "motorway",
@@ -178,6 +183,9 @@ class StateDiff:
 
 def object_severity(change: ObjectChange, thresholds: DiffThresholds) -> Severity:
     """The documented rule for object changes (module docstring)."""
+    classes = {c for c in (change.old_class, change.new_class) if c is not None}
+    if classes <= LAND_COVER_CLASSES:
+        return Severity.LOW
     if change.kind is ChangeKind.RECLASSIFIED:
         return Severity.HIGH
     if change.kind is ChangeKind.GEOMETRY_CHANGED:

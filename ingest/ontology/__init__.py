@@ -14,6 +14,7 @@ library, so the API process can import it without torch or GDAL.
 from ingest.ontology.classes import (
     CLASS_IDS,
     CLASSES,
+    LAND_COVER_CLASSES,
     STUFF_CLASSES,
     ObjectClass,
     classes_at,
@@ -55,6 +56,7 @@ __all__ = [
     "CLASS_IDS",
     "COMPOSITE_CLASSES",
     "INSIDE_MIN_SHARE",
+    "LAND_COVER_CLASSES",
     "MIN_SHORT_SIDE_PX",
     "OSM_KEYS",
     "OSM_PRECEDENCE",

@@ -172,6 +172,10 @@ connected pieces in an image are one blob as large as the image. A relation with
 about the part of it at the place where the relation holds (docs/evaluation.md, stuff matching),
 not about the blob as a whole."""
 
+LAND_COVER_CLASSES: frozenset[str] = STUFF_CLASSES - {"road"}
+"""The stuff that is ground cover, not a network: a change of it alone (a vegetation edge
+moving) is the least a map editor needs to hear about (alert severity)."""
+
 
 def get_class(class_id: str) -> ObjectClass:
     """The class with this id; raises UnknownClass naming the closest id and listing all."""

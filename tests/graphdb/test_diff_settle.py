@@ -59,3 +59,19 @@ def test_outline_wobble_within_the_line_tolerance_is_no_geometry_change() -> Non
     ((w,), (m,)) = wobble.pairs, moved.pairs
     assert w.iou < THRESHOLDS.match_iou and (w.old, w.new) in wobble.steady
     assert m.iou >= THRESHOLDS.change_iou and (m.old, m.new) not in moved.steady
+
+
+def test_changes_of_land_cover_alone_are_low_and_buildings_are_not() -> None:
+    from graphdb.diff.changes import ChangeKind, ObjectChange, Severity, object_severity
+
+    def severity(kind: ChangeKind, old: str | None, new: str | None) -> Severity:
+        change = ObjectChange(kind, "o" if old else None, "n" if new else None, old, new, 0.3, 0, 0)
+        return object_severity(change, THRESHOLDS)
+
+    assert severity(ChangeKind.APPEARED, None, "vegetation") is Severity.LOW
+    assert severity(ChangeKind.RECLASSIFIED, "vegetation", "bare_ground") is Severity.LOW
+    assert severity(ChangeKind.GEOMETRY_CHANGED, "forest", "forest") is Severity.LOW
+    assert severity(ChangeKind.APPEARED, None, "road") is Severity.MEDIUM  # a network, not cover
+    assert severity(ChangeKind.APPEARED, None, "building") is Severity.MEDIUM
+    assert severity(ChangeKind.RECLASSIFIED, "building", "vegetation") is Severity.HIGH
+    assert severity(ChangeKind.GEOMETRY_CHANGED, "building", "building") is Severity.MEDIUM
