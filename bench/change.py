@@ -8,13 +8,20 @@ stack (its own Neo4j and Redis, ``bench._common``); the Atlanta count needs the 
 Each pair is ingested as a user would: ``orthograph ingest imagery before.tif`` as state
 ``<pair>-before`` of area ``<pair>`` acquired 2012-01-01, then ``after.tif`` as ``<pair>-after``
 acquired 2016-01-01 (the CLI, in a subprocess, with the shipped model); publishing the after
-state diffs it against the before state and stores the alerts. The **building alerts** (an
-object alert whose old or new class is ``building``) are drawn on the pair's grid: the new
-object's footprint for appeared, geometry-changed and reclassified alerts, the old one's for
-disappeared, pixel centres inside. Against ``change.tif`` (non-zero = changed building), pooled
+state diffs it against the before state, judged by the pixel evidence of both images
+(``model.change``), and stores the alerts. The **building alerts** (an object alert whose old
+or new class is ``building``) are drawn on the pair's grid: the alert's footprint (the new
+object's, the old one's for disappeared, the evidence's outline for a proposed change), pixel
+centres inside. Against ``change.tif`` (non-zero = changed building), pooled
 over the pairs: precision = |A ∩ C| / |A|, recall = |A ∩ C| / |C|, F1 their harmonic mean.
 ``alerts_per_pair`` counts every alert of a pair (all classes, all kinds, relations included);
 ``changed_buildings`` the 8-connected components of ``change.tif`` per pair.
+
+The evidence's thresholds and calibration were tuned on the pairs ``tuning_pairs`` names
+(``python -m model.change.tune``, from ``model/change/calibration.json``); the others are held
+out. ``ece``: the expected calibration error of the building alerts' confidences, on the tuning
+and on the held-out pairs, an alert counting as real when at least the scale's minimum mapping
+unit of its footprint is changed.
 
 ``atlanta_alerts``: the README's change demo (OSM building footprints as the previous state,
 the same scene's image as the new one: nothing changed between them) through the same path.
@@ -35,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import rasterio
+import shapely
 from rasterio.features import rasterize
 from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
@@ -43,6 +51,8 @@ from bench._common import bench_graph, parser, write_result
 from config.connections import PROJECT_ROOT
 from graphdb.diff.changes import Alert
 from graphdb.repository import Neo4jGraph
+from ingest.ontology import get_scale
+from model.change.calibration import Calibration, expected_calibration_error
 from model.datasets.rasterise import wgs84_to_pixels
 
 PAIRS = PROJECT_ROOT.parent / "shared" / "data" / "change" / "levir-cd-dev"
@@ -63,6 +73,8 @@ class PairScore:
     alerts: int
     building_alerts: int
     changed_buildings: int
+    judged: tuple[tuple[float, bool], ...]
+    """``(confidence, real)`` of each building alert that has a confidence."""
 
 
 def run_cli(*args: str) -> None:
@@ -75,7 +87,10 @@ def run_cli(*args: str) -> None:
 
 
 def footprint(alert: Alert, objects: dict[str, BaseGeometry]) -> BaseGeometry | None:
-    """The footprint an object alert draws: the new object's, the old one's when it is gone."""
+    """The footprint an object alert draws: its own, else the new object's, the old one's when
+    it is gone (the baseline's alerts are recomputed, not stored, and carry none of their own)."""
+    if alert.footprint is not None:
+        return shapely.from_wkt(alert.footprint)
     key = alert.old_object_id if alert.kind == "disappeared" else alert.new_object_id
     return objects.get(key or "")
 
@@ -96,13 +111,22 @@ def score_pair(graph: Neo4jGraph, alerts: list[Alert], change: Path) -> PairScor
     objects = {o.id: o.geometry for o in graph.objects_by_id(ids)}
     with rasterio.open(change) as raster:
         truth = raster.read(1) > 0
-        found = [shape for a in chosen if (shape := footprint(a, objects)) is not None]
+        shapes = [footprint(a, objects) for a in chosen]
+        found = [shape for shape in shapes if shape is not None]
         pixels = list(wgs84_to_pixels(np.array(found, dtype=object), raster.crs, raster.transform))
         drawn = (
             rasterize(pixels, out_shape=truth.shape).astype(bool)
             if pixels
             else np.zeros_like(truth)
         )
+        real_px = get_scale(SCALE).min_area_m2 / abs(raster.transform.a * raster.transform.e)
+        judged = []
+        for alert, shape in zip(chosen, shapes, strict=True):
+            if alert.confidence is None or shape is None:
+                continue
+            (mine,) = wgs84_to_pixels(np.array([shape], dtype=object), raster.crs, raster.transform)
+            mask = rasterize([mine], out_shape=truth.shape).astype(bool)
+            judged.append((float(alert.confidence), bool((mask & truth).sum() >= real_px)))
     _, components = ndimage.label(truth, structure=np.ones((3, 3)))
     return PairScore(
         drawn=int(drawn.sum()),
@@ -111,6 +135,7 @@ def score_pair(graph: Neo4jGraph, alerts: list[Alert], change: Path) -> PairScor
         alerts=len(alerts),
         building_alerts=len(chosen),
         changed_buildings=int(components),
+        judged=tuple(judged),
     )
 
 
@@ -129,6 +154,14 @@ def pooled(scores: dict[str, PairScore]) -> dict[str, Any]:
         "alerts_per_pair": {name: s.alerts for name, s in scores.items()},
         "building_alerts_per_pair": {name: s.building_alerts for name, s in scores.items()},
     }
+
+
+def calibration_error(scores: list[PairScore]) -> float | None:
+    """The ECE of the building alerts' confidences over ``scores``' pairs."""
+    judged = [j for s in scores for j in s.judged]
+    return expected_calibration_error(
+        np.array([c for c, _ in judged]), np.array([r for _, r in judged], dtype=float)
+    )
 
 
 def ingest_pair(folder: Path) -> None:
@@ -167,6 +200,7 @@ def main() -> None:
     arguments.add_argument("--pairs", type=Path, default=PAIRS)
     args = arguments.parse_args()
     folders = sorted(p for p in args.pairs.iterdir() if (p / "change.tif").is_file())
+    tuning = Calibration.load().tuning_pairs
     with bench_graph(stop=args.stop) as graph:
         product: dict[str, PairScore] = {}
         baseline: dict[str, PairScore] = {}
@@ -191,7 +225,13 @@ def main() -> None:
             "atlanta_alerts": atlanta_baseline,
         },
         "pairs": sorted(product),
-        "tuning_pairs": [],
+        "tuning_pairs": list(tuning),
+        "held_out_pairs": [p for p in sorted(product) if p not in tuning],
+        "ece": {
+            "tuning": calibration_error([s for n, s in product.items() if n in tuning]),
+            "held_out": calibration_error([s for n, s in product.items() if n not in tuning]),
+        },
+        "alerts_judged": sum(len(s.judged) for s in product.values()),
         "scale": SCALE,
     }
     f1 = result["f1"]

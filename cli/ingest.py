@@ -209,6 +209,7 @@ def imagery(
 ) -> None:
     """Segment an image at every scale it serves and commit its scene graph."""
     from config.connections import Connections
+    from graphdb.diff.evidence import evidence_of
     from graphdb.publish import publish_scene_graph
     from graphdb.rasters import RasterRecord
     from graphdb.repository import open_graph
@@ -270,6 +271,7 @@ def imagery(
                     f"model:{segmenter.name}{' (untrained)' if segmenter.random_init else ''}",
                     replace=replace,
                     rasters=[RasterRecord(**asdict(stored))],
+                    evidence=evidence_of(segmenter),
                 )
     print_summary(scene, published)
     typer.echo(f"raster stored at {stored.uri}")

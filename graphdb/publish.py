@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graphdb.diff import Alert, StateDiff
+from graphdb.diff.evidence import EvidenceSource
 from graphdb.errors import GraphError
 from graphdb.models import MapState, StateStatus, WriteCounts
 from graphdb.rasters import RasterRecord, RasterRegistry
@@ -74,9 +75,13 @@ def record_changes(
     state: MapState,
     scales: Iterable[int],
     progress: Progress | None = None,
+    evidence: EvidenceSource | None = None,
 ) -> Changes:
     """Diff the committed ``state`` against its predecessor (:func:`previous_at_scale`) at each
-    of ``scales`` that has one, and store the alerts (MERGE by id: a rerun stores them once)."""
+    of ``scales`` that has one, and store the alerts (MERGE by id: a rerun stores them once).
+
+    ``evidence`` (the segmenter's, ``graphdb.diff.evidence.evidence_of``) judges the changes by
+    the pixels when the state comes from an image."""
     say = progress or (lambda _message: None)
     diffs: list[StateDiff] = []
     alerts: list[Alert] = []
@@ -85,7 +90,7 @@ def record_changes(
         if previous is None:
             continue
         say(f"1:{scale}: diff against {previous.name!r}")
-        diff = graph.diff(previous.id, state.id, scale=scale)
+        diff = graph.diff(previous.id, state.id, scale=scale, evidence=evidence)
         alerts += graph.record_alerts(diff)
         diffs.append(diff)
     return Changes(tuple(diffs), tuple(alerts))
@@ -122,13 +127,15 @@ def publish_scene_graph(
     replace: bool = False,
     rasters: Sequence[RasterRecord] = (),
     progress: Progress | None = None,
+    evidence: EvidenceSource | None = None,
 ) -> Published:
     """Write ``scene`` as the committed state ``state`` of ``area`` as of ``as_of``.
 
     ``replace`` writes a new version of an existing state of that name, which stays readable
     until the new one commits and is then kept as history (``StateExists`` otherwise);
     ``rasters`` are the stored images the scene was made from. Returns the committed state
-    with its diffs (one per scale that has a predecessor) and the number of alerts stored.
+    with its diffs (one per scale that has a predecessor) and the number of alerts stored;
+    ``evidence`` as for :func:`record_changes`.
     """
     say = progress or (lambda _message: None)
     registry = RasterRegistry(graph.client)
@@ -145,5 +152,5 @@ def publish_scene_graph(
         raise
     say(f"committed {state!r}")
     scales = sorted({obj.scale for obj in scene.objects})
-    changes = record_changes(graph, committed, scales, progress=say)
+    changes = record_changes(graph, committed, scales, progress=say, evidence=evidence)
     return Published(committed, counts, changes.diffs, len(changes.alerts))

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from config.connections import Connections
 from graphdb.client import GraphClient
 from graphdb.diff import Alert, ChangeDetector, DiffThresholds, Severity, StateDiff
+from graphdb.diff.evidence import EvidenceSource
 from graphdb.models import (
     Area,
     BBox,
@@ -188,9 +189,11 @@ class GraphRepository(Protocol):
         scale: int,
         thresholds: DiffThresholds | None = None,
         naive: bool = False,
+        evidence: EvidenceSource | None = None,
     ) -> StateDiff:
         """Changes between two committed states of one area at one scale (``AreaMismatch``);
-        ``naive``: the first release's diff (every class, instance by instance)."""
+        ``naive``: the first release's diff (every class, instance by instance); ``evidence``:
+        judged by the states' pixels (``graphdb.diff.evidence``)."""
         ...
 
     def record_alerts(self, diff: StateDiff) -> list[Alert]:

@@ -41,6 +41,7 @@ from model.network import MSGGNet, SceneGraphOutput
 
 if TYPE_CHECKING:
     from ingest.raster import RasterPixels, TileWindow
+    from model.change.source import ImageEvidence
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent / "weights" / "default.pt"
 """The shipped model (MODEL_CARD.md): trained on the Dubai masks, 2000-scale classes only."""
@@ -351,9 +352,10 @@ class ImagerySegmenter:
 
     name = "msgg-ai"
 
-    def __init__(self, segmenter: TileModel, *, random_init: bool) -> None:
+    def __init__(self, segmenter: TileModel, *, random_init: bool, model_tag: str = "") -> None:
         self.segmenter = segmenter
         self._random_init = random_init
+        self.model_tag = model_tag
 
     @property
     def random_init(self) -> bool:
@@ -364,6 +366,23 @@ class ImagerySegmenter:
     def classes(self) -> tuple[str, ...]:
         """The classes the model was trained on: what its map states observe."""
         return tuple(self.segmenter.classes)
+
+    def evidence(self) -> ImageEvidence | None:
+        """Change evidence from this model's pixel maps (``model.change``): a dense model with
+        DINOv2 tokens, trained weights and a calibration file; else None."""
+        from model.change.calibration import CALIBRATION_FILE, Calibration
+        from model.change.source import ImageEvidence
+        from model.dense.segmenter import DenseSegmenter
+
+        model = self.segmenter
+        if (
+            self._random_init
+            or not isinstance(model, DenseSegmenter)
+            or not model.has_tokens
+            or not CALIBRATION_FILE.is_file()
+        ):
+            return None
+        return ImageEvidence(model, self.model_tag, Calibration.load())
 
     def segment(self, tiles: Sequence[RasterPixels], scale: int) -> list[TileSegmentation]:
         """One ``TileSegmentation`` per tile, with only classes drawn at ``scale``."""
@@ -411,4 +430,14 @@ def load_segmenter(
             f"the shipped default model {path} is missing; reinstall orthograph with its "
             "package data, retrain it with scripts/retrain-default.sh, or pass --model CKPT"
         )
-    return ImagerySegmenter(load_tile_model(path, device=device), random_init=False)
+    return ImagerySegmenter(
+        load_tile_model(path, device=device), random_init=False, model_tag=model_tag(path)
+    )
+
+
+def model_tag(path: str | Path) -> str:
+    """A short name of the weights in ``path`` (the start of the file's SHA-256): derived maps
+    and calibrations say which weights they belong to."""
+    from intake.digest import sha256_file
+
+    return sha256_file(path)[:16]

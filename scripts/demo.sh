@@ -41,6 +41,14 @@ run_job vector "$demo/geotiff_labels.geojson" --state atlanta-osm --area atlanta
 run_job imagery "$demo/sample_geotiff.tif" --state atlanta-imagery --area atlanta --as-of 2020-01-01
 $og query alerts --state atlanta-imagery --limit 15
 
+levir=../shared/data/change/levir-cd-dev/val_27_0000_0256
+if [ -d "$levir" ]; then  # research-use data, never shipped: only where ../shared is beside the clone
+  say "3. A real building-change pair (LEVIR-CD, 2012 -> 2016, read in place from ../shared)"
+  run_job imagery "$levir/before.tif" --state levir-2012 --area levir-val-27 --as-of 2012-01-01
+  run_job imagery "$levir/after.tif" --state levir-2016 --area levir-val-27 --as-of 2016-01-01
+  $og query alerts --state levir-2016 --limit 10
+fi
+
 say "done"
 $og stack status
 echo "GraphQL (GraphiQL in the browser): http://127.0.0.1:${ORTHOGRAPH_API_PORT:-8000}/graphql"

@@ -10,7 +10,10 @@ crash between publishing and recording it) can drop the copy. Properties:
   relation change; ``predicate`` for relation changes;
 - ``scale`` (denominator), ``severity`` (``LOW``/``MEDIUM``/``HIGH``), ``message``;
 - ``states``: ``{"old", "new"}`` map state names; ``objects``: their object ids;
-- ``iou`` where geometry was compared; ``job_id`` and ``area`` of the job that found it.
+- ``iou`` where geometry was compared; ``confidence``, the pixel evidence's calibrated
+  probability that the change is real (null where the pixels did not judge it);
+  ``footprint``, the changed object's outline as a GeoJSON geometry (null for relations);
+- ``job_id`` and ``area`` of the job that found it.
 
 A webhook gets one ``FeatureCollection`` per job, with the job id and state as members.
 """
@@ -24,6 +27,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import redis
+import shapely
+from shapely.geometry import mapping
 
 from config.tasks import ALERTS_CHANNEL
 from graphdb.diff import Alert, ChangeKind
@@ -52,6 +57,8 @@ def alert_feature(alert: Alert, *, job_id: str, area: str) -> dict[str, Any]:
             "states": {"old": alert.old_state, "new": alert.new_state},
             "objects": {"old": alert.old_object_id, "new": alert.new_object_id},
             "iou": alert.iou,
+            "confidence": alert.confidence,
+            "footprint": mapping(shapely.from_wkt(alert.footprint)) if alert.footprint else None,
             "job_id": job_id,
             "area": area,
         },

@@ -16,7 +16,9 @@ with the tile loop cut into tasks and the tile results kept in the graph in betw
    pieces across tile borders per scale, reading the results of one scale page by page and
    letting that scale's pieces go before the next (:func:`stored_scene_graph`), relates the
    objects (rules and model triplets), writes and commits the state, drops the tile results and
-   diffs the state (``workers.lifecycle``).
+   diffs the state (``workers.lifecycle``), judged by the pixel evidence of the process's
+   segmenter where it offers one (``graphdb.diff.evidence``: the model's class-probability and
+   feature maps of both images, kept in the raster store).
 
 Every step is safe to run twice.
 """
@@ -29,6 +31,7 @@ from dataclasses import asdict, dataclass
 import shapely
 from rasterio.windows import Window
 
+from graphdb.diff.evidence import evidence_of
 from graphdb.job_tiles import TileResult
 from graphdb.jobs import Job, JobStatus, JobStore
 from graphdb.models import StateStatus
@@ -196,7 +199,8 @@ def finish_imagery_job(job_id: str) -> Outcome | None:
         ctx.graph.write(job.state, scene.objects, scene.relations)
         state = commit_state(ctx, job, scene.observed)
     ctx.jobs.drop_tiles(job_id)
-    return complete_job(ctx, job, state, job.scales)
+    evidence = None if job.alerts_published else evidence_of(ctx.segmenter())
+    return complete_job(ctx, job, state, job.scales, evidence)
 
 
 def stored_scene_graph(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from shapely.geometry.base import BaseGeometry
 
 from graphdb import ids
+from graphdb.diff.evidence import EvidenceSource
 from graphdb.errors import StateExists, StateNotWritable
 from graphdb.jobs import Job, JobKind, JobStatus
 from graphdb.models import MapState, StateStatus
@@ -112,13 +113,19 @@ def commit_state(ctx: WorkerContext, job: Job, observed: ObservedClasses | None)
         raise
 
 
-def complete_job(ctx: WorkerContext, job: Job, state: MapState, scales: Iterable[int]) -> Outcome:
-    """After the commit: diff and alerts (``graphdb.publish.record_changes``, published once),
-    then the job is COMMITTED with its counts."""
+def complete_job(
+    ctx: WorkerContext,
+    job: Job,
+    state: MapState,
+    scales: Iterable[int],
+    evidence: EvidenceSource | None = None,
+) -> Outcome:
+    """After the commit: diff and alerts (``graphdb.publish.record_changes``, judged by
+    ``evidence`` when given; published once), then the job is COMMITTED with its counts."""
     notify = False
     if not job.alerts_published:
         report(ctx, job, 0.95, "diffing")
-        alerts = record_changes(ctx.graph, state, scales).alerts
+        alerts = record_changes(ctx.graph, state, scales, evidence=evidence).alerts
         features = [alert_feature(a, job_id=job.id, area=job.area) for a in alerts]
         publish_features(ctx.redis, features)
         ctx.jobs.alerts_published(job.id, len(alerts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import shapely
 import strawberry
 from shapely.geometry import Point
 
@@ -51,6 +52,13 @@ class Alert:
     new_class: ObjectClass | None
     predicate: Predicate | None
     iou: float | None
+    confidence: float | None = strawberry.field(
+        description="The pixel evidence's calibrated probability that the change is real "
+        "(null: not judged by the pixels, e.g. a vector map or a relation change)."
+    )
+    footprint: GeoJSON | None = strawberry.field(
+        description="The changed object's outline (WGS84), where the change has one."
+    )
     created_at: datetime | None = strawberry.field(
         description="When the alert was recorded (null on live events not yet read back)."
     )
@@ -89,6 +97,8 @@ class Alert:
             new_class=ObjectClass(alert.new_class) if alert.new_class else None,
             predicate=Predicate(alert.predicate) if alert.predicate else None,
             iou=alert.iou,
+            confidence=alert.confidence,
+            footprint=shapely.from_wkt(alert.footprint) if alert.footprint else None,
             created_at=created_at,
             decision=decision,
             raw=alert,

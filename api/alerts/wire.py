@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import shapely
+from shapely.geometry import shape
+
 from graphdb.diff import Alert, ChangeKind, Severity
 
 
@@ -38,7 +41,16 @@ def parse_feature(feature: Any) -> tuple[Alert, str] | None:
             new_class=classes.get("object", classes.get("new")),
             predicate=props.get("predicate"),
             iou=props.get("iou"),
+            confidence=props.get("confidence"),
+            footprint=_wkt(props.get("footprint")),
         )
         return alert, str(props["area"])
     except (KeyError, ValueError, TypeError):
         return None
+
+
+def _wkt(footprint: Any) -> str | None:
+    """The WKT of a Feature's GeoJSON ``footprint`` property (None when absent)."""
+    if not isinstance(footprint, dict):
+        return None
+    return shapely.to_wkt(shape(footprint), rounding_precision=7)

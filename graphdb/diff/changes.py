@@ -12,6 +12,10 @@ Severity rule (also in ``graphdb/README.md``):
   midpoint of ``change_iou`` and ``match_iou`` (a large change); a relation that appeared or
   vanished at a critical-class object.
 - ``LOW``: a smaller geometry change; any other relation that appeared or vanished.
+
+Confidence lowers it: an object change whose pixel evidence (``graphdb.diff.evidence``) gives it
+a confidence below ``CONFIDENT`` is one step less severe (never below ``LOW``). A change the
+evidence did not judge (no image, a class the model does not read) has no confidence.
 """
 
 from __future__ import annotations
@@ -20,10 +24,16 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
+import shapely
+from shapely.geometry.base import BaseGeometry
+
 from graphdb import ids
 from graphdb.diff.compare import DiffThresholds
 from graphdb.models import MapState
 from ingest.ontology import LAND_COVER_CLASSES
+
+CONFIDENT = 0.5
+"""Below this confidence an object change is one severity step lower."""
 
 CRITICAL_CLASSES = frozenset(
     {"bridge", "dam", "tunnel_portal", "runway", "railway", "railway_station", "motorway",
@@ -55,7 +65,10 @@ class ObjectChange:
     """An object that appeared, disappeared, changed class or changed geometry.
 
     ``old_id``/``new_id`` are None on the side where the object does not exist; ``lon``/``lat``
-    (WGS84) locate it, on the new side when it has one.
+    (WGS84) locate it, on the new side when it has one; ``old_footprint``/``new_footprint`` are
+    the WGS84 outlines on each side. ``confidence`` is the pixel evidence's (None: not judged);
+    ``proposed`` marks a change the evidence found where the objects showed none (its ids, if
+    any, name the object of its class it overlaps most).
     """
 
     kind: ChangeKind
@@ -66,6 +79,15 @@ class ObjectChange:
     iou: float | None
     lon: float
     lat: float
+    confidence: float | None = None
+    old_footprint: BaseGeometry | None = None
+    new_footprint: BaseGeometry | None = None
+    proposed: bool = False
+
+    @property
+    def footprint(self) -> BaseGeometry | None:
+        """The outline an editor looks at: the new one, the old one when it is gone."""
+        return self.new_footprint if self.new_footprint is not None else self.old_footprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +130,10 @@ class Alert:
     old_state_id: str = ""
     new_state_id: str = ""
     """The version ids of the two states (a name may point to a newer version by now)."""
+    confidence: float | None = None
+    """The pixel evidence's calibrated confidence that the change is real (None: not judged)."""
+    footprint: str | None = None
+    """The WGS84 outline of the changed object (WKT), where the change has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,13 +158,16 @@ class StateDiff:
         return result | {"unchanged": self.unchanged}
 
     def alerts(self) -> list[Alert]:
-        """One alert per change, most severe first."""
+        """One alert per change, most severe first, then the most confident."""
         made = [self._object_alert(c) for c in self.objects]
         made += [self._relation_alert(c) for c in self.relations]
-        return sorted(made, key=lambda a: (-a.severity, a.kind, a.id))
+        return sorted(made, key=lambda a: (-a.severity, -(a.confidence or 0.0), a.kind, a.id))
 
     def _object_alert(self, change: ObjectChange) -> Alert:
-        subjects = (change.old_id or "", change.new_id or "")
+        subjects: tuple[str, ...] = (change.old_id or "", change.new_id or "")
+        if change.proposed:
+            subjects += (f"at:{change.lon:.7f},{change.lat:.7f}",)
+        outline = change.footprint
         return Alert(
             id=ids.alert_id(self.old.id, self.new.id, self.scale, change.kind, *subjects),
             kind=change.kind,
@@ -156,6 +185,8 @@ class StateDiff:
             old_class=change.old_class,
             new_class=change.new_class,
             iou=change.iou,
+            confidence=change.confidence,
+            footprint=None if outline is None else shapely.to_wkt(outline, rounding_precision=7),
         )
 
     def _relation_alert(self, change: RelationChange) -> Alert:
@@ -183,6 +214,13 @@ class StateDiff:
 
 def object_severity(change: ObjectChange, thresholds: DiffThresholds) -> Severity:
     """The documented rule for object changes (module docstring)."""
+    severity = _class_severity(change, thresholds)
+    if change.confidence is not None and change.confidence < CONFIDENT:
+        return Severity(max(int(severity) - 1, int(Severity.LOW)))
+    return severity
+
+
+def _class_severity(change: ObjectChange, thresholds: DiffThresholds) -> Severity:
     classes = {c for c in (change.old_class, change.new_class) if c is not None}
     if classes <= LAND_COVER_CLASSES:
         return Severity.LOW
@@ -202,6 +240,15 @@ def relation_severity(change: RelationChange) -> Severity:
 
 
 def _object_message(change: ObjectChange) -> str:
+    said = _kind_message(change)
+    if change.proposed and change.confidence is not None:
+        return f"{said} (seen in the pixels, confidence {change.confidence:.2f})"
+    if change.confidence is not None:
+        return f"{said} (confidence {change.confidence:.2f})"
+    return said
+
+
+def _kind_message(change: ObjectChange) -> str:
     match change.kind:
         case ChangeKind.APPEARED:
             return f"new {change.new_class}"
@@ -235,4 +282,6 @@ def to_alert(row: dict[str, Any]) -> Alert:
         new_class=a.get("new_class"),
         predicate=a.get("predicate"),
         iou=a.get("iou"),
+        confidence=a.get("confidence"),
+        footprint=a.get("footprint"),
     )

@@ -8,6 +8,10 @@ not reported separately: the object's own change says it. Splits and merges of o
 outline wobble and objects below the scale's minimum mapping unit are not changes
 (:mod:`graphdb.diff.settle`).
 
+With an evidence source (``graphdb.diff.evidence``) and an image behind the new state, the
+pixels judge the object changes and propose those the objects missed; relation changes stand
+only at objects whose change stands.
+
 Only the classes both states observe at that scale are compared
 (:func:`graphdb.observed.shared_classes`; a state that does not say observes everything). An
 object of a class the other state cannot see is never reported: for a source blind to it, it
@@ -40,11 +44,13 @@ from graphdb.diff.changes import (
 )
 from graphdb.diff.compare import DiffThresholds, Matching, match_observed
 from graphdb.diff.compare import footprints as make_footprints
+from graphdb.diff.evidence import ChangeEvidence, EvidenceSource, judge, standing_relations
 from graphdb.diff.settle import settle
 from graphdb.errors import AreaMismatch, InvalidQuery
 from graphdb.geometry import GeometryArray, project, utm_epsg
 from graphdb.models import MapState
 from graphdb.observed import observes, shared_classes
+from graphdb.rasters import RasterRegistry
 from graphdb.states import StateStore
 from ingest.ontology import get_predicate, get_scale
 
@@ -61,6 +67,8 @@ class _Side:
     ids: list[str]
     classes: np.ndarray
     footprints: GeometryArray
+    wgs84: GeometryArray
+    scale: int
     lonlat: np.ndarray
 
 
@@ -80,12 +88,14 @@ class ChangeDetector:
         scale: int,
         thresholds: DiffThresholds | None = None,
         naive: bool = False,
+        evidence: EvidenceSource | None = None,
     ) -> StateDiff:
         """Changes from state ``old`` to state ``new`` at ``scale``; reads only, writes nothing.
 
         ``naive`` is the first release's diff, kept as the baseline ``bench.change`` measures:
         every class of both states (as if neither said what it observes), instance by instance,
-        nothing settled.
+        nothing settled, no evidence. ``evidence`` judges changes by the states' pixels
+        (``graphdb.diff.evidence``) when the new state has an image.
         """
         thresholds = thresholds or DiffThresholds()
         before, after = self._states.get(old), self._states.get(new)
@@ -124,7 +134,30 @@ class ChangeDetector:
         new_of = {a.ids[p.old]: b.ids[p.new] for p in matching.pairs}
         window = (scale, common, shared)
         relations = self._relation_changes(before, after, window, a, b, new_of)
+        pixels = None if naive or evidence is None else self._evidence(evidence, before, after, a)
+        if pixels is not None:
+            changes = judge(
+                changes, pixels, min_area_m2=get_scale(scale).min_area_m2,
+                new_classes=b.classes, new_ids=b.ids, new_footprints=b.wgs84,
+                old_classes=a.classes, old_ids=a.ids, old_footprints=a.wgs84,
+            )  # fmt: skip
+            relations = standing_relations(relations, changes)
         return StateDiff(before, after, scale, thresholds, unchanged, changes, relations, shared)
+
+    def _evidence(
+        self, source: EvidenceSource, before: MapState, after: MapState, a: _Side
+    ) -> ChangeEvidence | None:
+        """The pixel evidence between the states, from their registered images; None when the
+        new state has none."""
+        registry = RasterRegistry(self._client)
+        images = [
+            [(r.record.sha256, r.record.uri) for r in registry.of_state(state.id)]
+            for state in (before, after)
+        ]
+        old_objects: dict[str, list[BaseGeometry]] = {}
+        for cls, outline in zip(a.classes, a.wgs84, strict=True):
+            old_objects.setdefault(str(cls), []).append(outline)
+        return source.between(images[0], images[1], a.scale, old_objects)
 
     def record(self, diff: StateDiff) -> list[Alert]:
         """Store the diff's alerts (MERGE on deterministic ids: recording twice is a no-op), and
@@ -172,6 +205,8 @@ class ChangeDetector:
             ids=[found["ids"][i] for i in kept],
             classes=np.array(found["classes"], dtype=object)[kept],
             footprints=prints,
+            wgs84=wgs84[kept],
+            scale=scale,
             lonlat=np.column_stack([shapely.get_x(centres), shapely.get_y(centres)]),
         )
 
@@ -269,21 +304,48 @@ def _object_changes(
             continue
         lon, lat = (float(v) for v in b.lonlat[p.new])
         changes.append(
-            ObjectChange(kind, a.ids[p.old], b.ids[p.new], old_cls, new_cls, p.iou, lon, lat)
+            ObjectChange(
+                kind,
+                a.ids[p.old],
+                b.ids[p.new],
+                old_cls,
+                new_cls,
+                p.iou,
+                lon,
+                lat,
+                old_footprint=a.wgs84[p.old],
+                new_footprint=b.wgs84[p.new],
+            )  # fmt: skip
         )
     for i in matching.disappeared:
         lon, lat = (float(v) for v in a.lonlat[i])
         changes.append(
             ObjectChange(
-                ChangeKind.DISAPPEARED, a.ids[i], None, str(a.classes[i]), None, None, lon, lat
-            )
+                ChangeKind.DISAPPEARED,
+                a.ids[i],
+                None,
+                str(a.classes[i]),
+                None,
+                None,
+                lon,
+                lat,
+                old_footprint=a.wgs84[i],
+            )  # fmt: skip
         )
     for j in matching.appeared:
         lon, lat = (float(v) for v in b.lonlat[j])
         changes.append(
             ObjectChange(
-                ChangeKind.APPEARED, None, b.ids[j], None, str(b.classes[j]), None, lon, lat
-            )
+                ChangeKind.APPEARED,
+                None,
+                b.ids[j],
+                None,
+                str(b.classes[j]),
+                None,
+                lon,
+                lat,
+                new_footprint=b.wgs84[j],
+            )  # fmt: skip
         )
     return changes, unchanged
 
@@ -317,5 +379,7 @@ def _alert_row(alert: Alert) -> dict[str, Any]:
             "new_class": alert.new_class,
             "predicate": alert.predicate,
             "iou": alert.iou,
+            "confidence": alert.confidence,
+            "footprint": alert.footprint,
         },
     }

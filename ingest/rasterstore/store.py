@@ -9,6 +9,10 @@ Writes never leave a half-written file under the final name: a local store write
 file beside it and renames it (atomic on one file system); a remote store (``s3://``, ``gs://``,
 any fsspec protocol; the optional ``fsspec`` package and its backend must be installed) uploads
 a finished local file, and object stores make an upload visible only once it is complete.
+
+Products derived from a stored image (the model's class-probability and feature maps that change
+evidence reads, ``model.change``) live beside it as ``<root>/derived/<sha[:2]>/<sha>.<name>.tif``:
+computed once per image and model, read by every later comparison, and never in the graph.
 """
 
 from __future__ import annotations
@@ -122,6 +126,32 @@ class RasterStore:
             dtype=info.dtype,
             size_bytes=size,
         )
+
+    def derived_uri(self, sha256: str, name: str) -> str:
+        """Where the product ``name`` derived from the image ``sha256`` lives (if it exists)."""
+        if self._local is not None:
+            return str(self._local / "derived" / sha256[:2] / f"{sha256}.{name}.tif")
+        return f"{self.root}/derived/{sha256[:2]}/{sha256}.{name}.tif"
+
+    def exists(self, uri: str) -> bool:
+        """Whether ``uri`` (one of this store's) holds a finished file."""
+        if self._local is not None:
+            return Path(uri).is_file()
+        return bool(_remote_fs(self.root).exists(uri))
+
+    def put_file(self, local: Path, uri: str) -> None:
+        """Publish the finished local file ``local`` under ``uri`` in one step (a rename, or one
+        upload), so no reader ever sees half of it."""
+        if self._local is not None:
+            target = Path(uri)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+            shutil.copyfile(local, partial)
+            os.replace(partial, target)
+            return
+        fs = _remote_fs(self.root)
+        fs.makedirs(uri.rsplit("/", 1)[0], exist_ok=True)
+        fs.put_file(str(local), uri)
 
     def discard(self, sha256: str) -> None:
         """Delete the COG of ``sha256`` (nothing if absent): for a raster no state registers,

@@ -211,6 +211,11 @@ class DenseSegmenter:
         return out
 
     @property
+    def has_tokens(self) -> bool:
+        """Whether :meth:`forward` gives DINOv2 tokens (change evidence compares them)."""
+        return self._dino is not None
+
+    @property
     def relation_floor(self) -> float | None:
         """The lowest probability a reported triplet has; None without a relation head."""
         return None if self.relations is None else self.relations.min_score
@@ -273,7 +278,5 @@ class DenseSegmenter:
     ) -> TilePrediction:
         masks = self.objects(probabilities, valid, tokens)
         index = self._class_index([m.class_id for m in masks])
-        triplets = self._relations(
-            [m.mask for m in masks], probabilities, grid, index, given=False
-        )
+        triplets = self._relations([m.mask for m in masks], probabilities, grid, index, given=False)
         return TilePrediction(masks=masks, triplets=triplets)
