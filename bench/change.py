@@ -227,6 +227,10 @@ def main() -> None:
         "pairs": sorted(product),
         "tuning_pairs": list(tuning),
         "held_out_pairs": [p for p in sorted(product) if p not in tuning],
+        "f1_by_split": {
+            "tuning": pooled({n: s for n, s in product.items() if n in tuning})["f1"],
+            "held_out": pooled({n: s for n, s in product.items() if n not in tuning})["f1"],
+        },
         "ece": {
             "tuning": calibration_error([s for n, s in product.items() if n in tuning]),
             "held_out": calibration_error([s for n, s in product.items() if n not in tuning]),

@@ -28,7 +28,9 @@ def _inside(lon: float, lat: float, bbox: BBox | None) -> bool:
 class DiffQueries:
     @strawberry.field(
         description="Changes from state `from` to state `to` (same area) at `scale`; `bbox` "
-        "keeps the changes located in it."
+        "keeps the changes located in it. This is the object diff, computed on request: the API "
+        "reads no pixels, so it is not judged by the images' evidence; the alerts stored when "
+        "`to` was ingested are (`alerts`, with their `confidence`)."
     )
     async def diff(
         self,

@@ -134,6 +134,9 @@ class Alert:
     """The pixel evidence's calibrated confidence that the change is real (None: not judged)."""
     footprint: str | None = None
     """The WGS84 outline of the changed object (WKT), where the change has one."""
+    class_severity: Severity | None = None
+    """The severity the class rule alone gives (before confidence): lists order alerts of one
+    severity by it, so a doubtful new building still comes before a doubtful vegetation edge."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +161,11 @@ class StateDiff:
         return result | {"unchanged": self.unchanged}
 
     def alerts(self) -> list[Alert]:
-        """One alert per change, most severe first, then the most confident."""
+        """One alert per change: most severe first, then by the class rule's severity, then
+        the most confident."""
         made = [self._object_alert(c) for c in self.objects]
         made += [self._relation_alert(c) for c in self.relations]
-        return sorted(made, key=lambda a: (-a.severity, -(a.confidence or 0.0), a.kind, a.id))
+        return sorted(made, key=alert_order)
 
     def _object_alert(self, change: ObjectChange) -> Alert:
         subjects: tuple[str, ...] = (change.old_id or "", change.new_id or "")
@@ -172,6 +176,7 @@ class StateDiff:
             id=ids.alert_id(self.old.id, self.new.id, self.scale, change.kind, *subjects),
             kind=change.kind,
             severity=object_severity(change, self.thresholds),
+            class_severity=_class_severity(change, self.thresholds),
             old_state=self.old.name,
             new_state=self.new.name,
             old_state_id=self.old.id,
@@ -196,6 +201,7 @@ class StateDiff:
             id=ids.alert_id(self.old.id, self.new.id, self.scale, change.kind, *subjects),
             kind=change.kind,
             severity=relation_severity(change),
+            class_severity=relation_severity(change),
             old_state=self.old.name,
             new_state=self.new.name,
             old_state_id=self.old.id,
@@ -210,6 +216,12 @@ class StateDiff:
             new_class=change.object_class,
             predicate=change.predicate,
         )
+
+
+def alert_order(alert: Alert) -> tuple[int, int, float, str, str]:
+    """The order of alert lists (``alerts_of_state.cypher`` orders stored alerts alike)."""
+    by_class = alert.class_severity if alert.class_severity is not None else alert.severity
+    return (-alert.severity, -by_class, -(alert.confidence or 0.0), alert.kind, alert.id)
 
 
 def object_severity(change: ObjectChange, thresholds: DiffThresholds) -> Severity:
@@ -284,4 +296,5 @@ def to_alert(row: dict[str, Any]) -> Alert:
         iou=a.get("iou"),
         confidence=a.get("confidence"),
         footprint=a.get("footprint"),
+        class_severity=Severity[a["class_severity"]] if a.get("class_severity") else None,
     )

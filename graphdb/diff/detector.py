@@ -381,5 +381,7 @@ def _alert_row(alert: Alert) -> dict[str, Any]:
             "iou": alert.iou,
             "confidence": alert.confidence,
             "footprint": alert.footprint,
+            "class_severity": None if alert.class_severity is None else alert.class_severity.name,
+            "class_rank": int(alert.class_severity or alert.severity),
         },
     }

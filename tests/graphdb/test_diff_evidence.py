@@ -54,9 +54,7 @@ def judged(changes: list[ObjectChange], evidence: Table) -> list[ObjectChange]:
     )  # fmt: skip
 
 
-def test_a_change_the_pixels_do_not_support_is_dropped_and_a_supported_one_gets_its_confidence() -> (
-    None
-):
+def test_a_change_the_pixels_do_not_support_is_dropped_a_supported_one_gets_a_confidence() -> None:
     evidence = Table({("appeared", "building"): 0.8, ("disappeared", "building"): None})
     kept = judged(
         [
@@ -103,3 +101,33 @@ def test_relation_changes_stand_only_at_a_standing_change_of_a_thing() -> None:
         [moved_house, moved_edge, proposal],
     )
     assert [r.subject[1] for r in kept] == ["a"]
+
+
+def test_doubt_lowers_severity_and_lists_keep_a_doubtful_building_before_a_vegetation_edge() -> (
+    None
+):
+    from datetime import date
+
+    from graphdb.diff import DiffThresholds, Severity, StateDiff
+    from graphdb.models import MapState, StateStatus
+
+    def appeared(cls: str, confidence: float | None, key: str) -> ObjectChange:
+        return ObjectChange(ChangeKind.APPEARED, None, key, None, cls, None, 0.0, 0.0,
+                            confidence=confidence, new_footprint=HOUSE)  # fmt: skip
+
+    state = MapState("v1", "s", "a", date(2024, 1, 1), FIELD, "", StateStatus.COMMITTED)
+    changes = [
+        appeared("vegetation", 0.9, "veg"),
+        appeared("building", 0.2, "doubtful"),
+        appeared("bridge", 0.8, "sure"),
+        appeared("building", None, "unjudged"),
+    ]
+    diff = StateDiff(state, state, 2000, DiffThresholds(), 0, changes, [], ("building",))
+    alerts = {a.new_object_id: a for a in diff.alerts()}
+    assert (
+        alerts["sure"].severity is Severity.HIGH and alerts["unjudged"].severity is Severity.MEDIUM
+    )
+    assert alerts["doubtful"].severity is Severity.LOW, "one step down from MEDIUM"
+    assert alerts["veg"].severity is Severity.LOW
+    assert [a.new_object_id for a in diff.alerts()] == ["sure", "unjudged", "doubtful", "veg"]
+    assert alerts["doubtful"].footprint is not None and "POLYGON" in alerts["doubtful"].footprint
