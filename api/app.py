@@ -12,10 +12,12 @@ connects to nothing. Routes:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -25,11 +27,13 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import HEADER, key_from, key_name, missing_key_message
 from api.context import Context
-from api.errors import ErrorCode
+from api.errors import INTERNAL_MESSAGE, ErrorCode
+from api.http.graphql_body import checked_json, error_response, refusal, refuse_subscription
 from api.http.health import healthz, readyz
 from api.http.limits import BodyLimit
 from api.loaders import make_loaders
@@ -58,15 +62,46 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """Refuse an HTTP request without a valid key before parsing it, when keys are required."""
+        """Refuse an HTTP request without a valid key before parsing it, when keys are required;
+        answer strawberry's refusals as JSON with a code (unexpected failures:
+        :func:`internal_error`); stop an operation after ``request_timeout_s`` (503)."""
+        if not isinstance(request, Request):
+            return await super().run(request, context, root_value)
         if (
-            isinstance(request, Request)
-            and self.settings.require_api_key
+            self.settings.require_api_key
             and key_name(key_from(request.headers), self.settings) is None
             and not self._ide_page(request)
         ):
             return unauthenticated(self.settings)
-        return await super().run(request, context, root_value)
+        try:
+            return await asyncio.wait_for(
+                super().run(request, context, root_value), self.settings.request_timeout_s
+            )
+        except HTTPException as exc:
+            return refusal(exc)
+        except TimeoutError:
+            return error_response(
+                ErrorCode.SERVICE_UNAVAILABLE,
+                f"the operation ran longer than {self.settings.request_timeout_s:g} s and was "
+                "stopped; ask for smaller pages or fewer nested lists",
+                503,
+            )
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's JSON parsing, refusing what it would fail on (``api.http.graphql_body``):
+        bytes that are not UTF-8, nesting too deep to decode, no object, lone surrogates."""
+        try:
+            decoded = super().parse_json(data)
+        except (UnicodeDecodeError, RecursionError) as exc:
+            raise HTTPException(400, "the request body is not JSON in UTF-8") from exc
+        return checked_json(decoded)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's request data, refusing a subscription (served over WebSocket only)."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            refuse_subscription(data.query, data.operation_name, self.settings.max_tokens)
+        return data
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -97,11 +132,18 @@ class GraphQLView(GraphQL[Context, None]):
 
 def unauthenticated(settings: ApiSettings) -> JSONResponse:
     """The 401 answer to a request without a valid key."""
-    error = {
-        "message": missing_key_message(settings),
-        "extensions": {"code": ErrorCode.UNAUTHENTICATED.value},
-    }
-    return JSONResponse({"errors": [error]}, status_code=401, headers={"WWW-Authenticate": HEADER})
+    return error_response(
+        ErrorCode.UNAUTHENTICATED,
+        missing_key_message(settings),
+        401,
+        headers={"WWW-Authenticate": HEADER},
+    )
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """The answer to an exception no route handled: a generic JSON 500 (Starlette logs the
+    traceback). It runs outside every middleware, so theirs (the body limit's 413) come first."""
+    return error_response(ErrorCode.INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE, 500)
 
 
 def create_app(settings: ApiSettings | None = None) -> Starlette:
@@ -145,6 +187,7 @@ def create_app(settings: ApiSettings | None = None) -> Starlette:
             *viewer_routes(),
         ],
         middleware=middleware,
+        exception_handlers={Exception: internal_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -60,13 +60,20 @@ def missing_key_message(settings: ApiSettings) -> str:
     return "a valid API key is required: send it in the X-API-Key header"
 
 
-class KeyRequired(BasePermission):
-    """Field permission: the request carried a valid API key (every mutation uses it)."""
+def principal_of(info: Any) -> str:
+    """The key name a resolver acts for; :class:`Unauthenticated` (saying what to do) when the
+    request carried no valid key."""
+    principal: str | None = info.context.principal
+    if principal is None:
+        raise Unauthenticated(missing_key_message(info.context.settings))
+    return principal
 
-    message = "a valid API key is required: send it in the X-API-Key header"
+
+class KeyRequired(BasePermission):
+    """Field permission: the request carried a valid API key (every mutation uses it). The
+    refusal's message depends on the settings (are any keys configured?), so it is raised here
+    rather than through the class-wide ``message``."""
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        return info.context.principal is not None
-
-    def on_unauthorized(self) -> None:
-        raise Unauthenticated(self.message)
+        principal_of(info)
+        return True

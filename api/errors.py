@@ -11,6 +11,9 @@ import logging
 from enum import StrEnum
 
 from graphql import GraphQLError
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from graphdb.alerts import AlertDecided, AlertNotFound
 from graphdb.errors import (
@@ -100,9 +103,19 @@ ERROR_CODES: dict[type[Exception], ErrorCode] = {
     AreaExists: ErrorCode.CONFLICT,
     StateNotWritable: ErrorCode.CONFLICT,
     GraphUnavailable: ErrorCode.SERVICE_UNAVAILABLE,
-    GraphError: ErrorCode.BAD_USER_INPUT,
+    GraphError: ErrorCode.SERVICE_UNAVAILABLE,
+    ServiceUnavailable: ErrorCode.SERVICE_UNAVAILABLE,
+    SessionExpired: ErrorCode.SERVICE_UNAVAILABLE,
+    TransientError: ErrorCode.SERVICE_UNAVAILABLE,
+    RedisConnectionError: ErrorCode.SERVICE_UNAVAILABLE,
+    RedisTimeoutError: ErrorCode.SERVICE_UNAVAILABLE,
+    ConnectionError: ErrorCode.SERVICE_UNAVAILABLE,
+    TimeoutError: ErrorCode.SERVICE_UNAVAILABLE,
 }
-"""Domain error -> code; the most specific class in an error's MRO wins."""
+"""Error class -> code; the most specific class in an error's MRO wins. Every error of
+``graphdb`` that a client's input causes has its own entry (give a new one its own); any other
+graph error, and the drivers' connection, timeout and transient errors, are the server's
+trouble, not the client's: ``SERVICE_UNAVAILABLE``."""
 
 _VALIDATION_MARKERS: tuple[tuple[str, ErrorCode], ...] = (
     ("exceeds maximum operation depth", ErrorCode.QUERY_TOO_DEEP),
@@ -114,6 +127,10 @@ other error without one is a document or variables that do not fit the schema.""
 
 INTERNAL_MESSAGE = "internal error; the server log has the details"
 
+UNAVAILABLE_MESSAGE = (
+    "the graph database (Neo4j) or Redis is unavailable or too slow; try again later"
+)
+
 
 def code_of(error: BaseException) -> ErrorCode | None:
     """The code of a known error class, or None for an unexpected one."""
@@ -123,11 +140,22 @@ def code_of(error: BaseException) -> ErrorCode | None:
     return None
 
 
+def client_message(error: BaseException, code: ErrorCode) -> str:
+    """What a client is told of a known error: its own message (it says what to do), except for
+    troubles below the API, whose text names hosts and settings: those are logged instead."""
+    if code is ErrorCode.SERVICE_UNAVAILABLE and not isinstance(error, ApiError):
+        log.warning("backing service unavailable: %s", error)
+        return UNAVAILABLE_MESSAGE
+    return str(error)
+
+
 def translate(error: GraphQLError) -> GraphQLError:
     """``error`` as clients see it: a clear message and ``extensions.code``."""
     original = error.original_error
     if isinstance(original, GraphQLError):
         return translate(original)
+    if original is None and (error.extensions or {}).get("code") in ErrorCode.__members__:
+        return _with(error, error.message, ErrorCode((error.extensions or {})["code"]))
     if original is None:
         code = next(
             (c for marker, c in _VALIDATION_MARKERS if marker in error.message),
@@ -138,7 +166,7 @@ def translate(error: GraphQLError) -> GraphQLError:
     if known is None:
         log.error("unexpected error in %s", error.path, exc_info=original)
         return _with(error, INTERNAL_MESSAGE, ErrorCode.INTERNAL_SERVER_ERROR)
-    return _with(error, str(original), known)
+    return _with(error, client_message(original, known), known)
 
 
 def _with(error: GraphQLError, message: str, code: ErrorCode) -> GraphQLError:

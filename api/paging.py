@@ -2,15 +2,20 @@
 
 Cursors are opaque to clients: base64url of a kind tag and the graph's keyset position, so a
 cursor of one list cannot be replayed on another. Pages are asked one item larger than
-``first`` to know ``hasNextPage`` exactly.
+``first`` to know ``hasNextPage`` exactly. ``totalCount`` is a separate aggregate read, run only
+when a client selects it.
+
+One page-size rule holds for every list argument ``first`` (:data:`FIRST_HELP`): 1 to
+``ApiSettings.max_page_size``, ``default_page_size`` when absent, anything else refused with
+``BAD_USER_INPUT`` naming the limit rather than cut silently.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -20,6 +25,19 @@ from graphdb.models import BBox
 
 T = TypeVar("T")
 N = TypeVar("N")
+
+FIRST_HELP = (
+    "How many items to return: 1 to the server's page-size limit (ORTHOGRAPH_MAX_PAGE_SIZE, "
+    "default 500); ORTHOGRAPH_DEFAULT_PAGE_SIZE (default 50) when absent. A larger value is "
+    "refused with BAD_USER_INPUT naming the limit, never cut silently: read further pages "
+    "with `after`."
+)
+
+First = Annotated[int | None, strawberry.argument(description=FIRST_HELP)]
+"""The ``first`` argument of every list field, documented once."""
+
+Count = Callable[[], Awaitable[int]]
+"""Counts the items of a whole list (every page), when a client asks for ``totalCount``."""
 
 
 @strawberry.type(description="Where a page ends, per the Relay cursor connections spec.")
@@ -42,6 +60,14 @@ class Edge(Generic[N]):
 class Connection(Generic[N]):
     page_info: PageInfo
     edges: list[Edge[N]]
+    count: strawberry.Private[Count]
+
+    @strawberry.field(
+        description="How many items the list has over all its pages, with the same filters "
+        "(counted when asked for; items recorded meanwhile may change it between pages)."
+    )
+    async def total_count(self) -> int:
+        return await self.count()
 
 
 @strawberry.input(
@@ -70,10 +96,13 @@ def bbox_of(value: BBoxInput | None) -> BBox | None:
 
 
 def page_size(first: int | None, settings: ApiSettings) -> int:
-    """``first`` checked against the page-size cap (the default when not given)."""
+    """``first`` checked against the page-size limit (the default when not given)."""
     size = settings.default_page_size if first is None else first
     if not 1 <= size <= settings.max_page_size:
-        raise InvalidInput(f"first must be 1..{settings.max_page_size}, got {size}")
+        raise InvalidInput(
+            f"first must be between 1 and {settings.max_page_size} (this server's page-size "
+            f"limit), got {size}; read further pages with `after`"
+        )
     return size
 
 
@@ -103,11 +132,14 @@ def connection(
     kind: str,
     position: Callable[[T], str],
     node: Callable[[T], N],
+    count: Count,
 ) -> Connection[N]:
-    """A Relay connection of the first ``first`` of ``items`` (fetched ``first + 1``)."""
+    """A Relay connection of the first ``first`` of ``items`` (fetched ``first + 1``);
+    ``count`` answers its ``totalCount``."""
     shown = list(items[:first])
     edges = [Edge(cursor=encode_cursor(kind, position(i)), node=node(i)) for i in shown]
     return Connection(
+        count=count,
         edges=edges,
         page_info=PageInfo(
             has_next_page=len(items) > first,

@@ -52,6 +52,34 @@ class ApiSettings(Connections):
     max_page_size: int = Field(default=500, gt=0, description="Largest `first` of a list field.")
     default_page_size: int = Field(default=50, gt=0, description="`first` when not given.")
     ogc_max_limit: int = Field(default=1_000, gt=0, description="Largest OGC items `limit`.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The base URL clients reach the API at; every absolute link the API writes "
+        "(OGC links, TileJSON) starts with it, never with the request's Host header.",
+    )
+    graph_timeout_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="Longest wait on the request path for a Neo4j connection (and for Redis): "
+        "past it a request answers 503 SERVICE_UNAVAILABLE instead of hanging.",
+    )
+    max_fragments: int = Field(
+        default=50, ge=0, description="Most fragment definitions and spreads in one document."
+    )
+    max_selections: int = Field(
+        default=2_000,
+        gt=0,
+        description="Most field selections in one operation once fragments are expanded.",
+    )
+    max_cost: int = Field(
+        default=500_000,
+        gt=0,
+        description="Largest estimated cost of one operation: each field costs 1 times the page "
+        "sizes of the lists it is nested in (the standard introspection query costs ~480k).",
+    )
+    request_timeout_s: float = Field(
+        default=30.0, gt=0, description="Longest one GraphQL operation may run."
+    )
 
     @field_validator("api_keys")
     @classmethod

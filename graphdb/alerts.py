@@ -1,9 +1,11 @@
 """The alert feed across states, and editors' decisions on alerts.
 
 :meth:`~graphdb.diff.ChangeDetector.alerts` lists the alerts of one new state; a map editor's
-feed asks across states instead: newest first, by area, since a time, above a severity. A
-decision (accept or reject, with a comment and who made it) is kept on the alert for the record
-and cannot be overwritten: the second decision on one alert is refused. Re-recording a diff
+feed asks across states instead: most severe first, then newest, filtered by area, new state,
+scale, time, severity and decision. Its keyset is (severity, time, id), so a page continues
+exactly where the last one stopped whatever severities the pages mix. A decision (accept or
+reject, with a comment and who made it) is kept on the alert for the record and cannot be
+overwritten: the second decision on one alert is refused. Re-recording a diff
 (``MERGE`` on deterministic ids) keeps decisions, since it sets only the diff's properties.
 
 Only alerts into readable (committed or retired) states are visible.
@@ -22,7 +24,7 @@ from graphdb.client import GraphClient
 from graphdb.diff import Alert, Severity, to_alert
 from graphdb.errors import GraphError, InvalidQuery
 from graphdb.models import HISTORIC, READABLE, Page
-from graphdb.params import page_limit
+from graphdb.params import page_limit, scale_params
 
 _SEP = "|"
 
@@ -40,6 +42,44 @@ class Decision(StrEnum):
 
     ACCEPT = "accept"
     REJECT = "reject"
+
+
+class DecisionFilter(StrEnum):
+    """Which alerts of the feed to keep by their decision."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    UNDECIDED = "undecided"
+
+
+_DECIDED = {DecisionFilter.ACCEPTED: Decision.ACCEPT, DecisionFilter.REJECTED: Decision.REJECT}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFilter:
+    """What the feed selects; every field is optional. A naive ``since`` is taken as UTC;
+    ``state`` names the newer state of the diff (the one the alerts are about)."""
+
+    area: str | None = None
+    state: str | None = None
+    scale: int | None = None
+    since: datetime | None = None
+    min_severity: Severity = Severity.LOW
+    decision: DecisionFilter | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The ``$parameters`` of ``alert_filter.cypher``."""
+        decided = _DECIDED.get(self.decision) if self.decision is not None else None
+        return {
+            "area": self.area,
+            "state": self.state,
+            **scale_params(self.scale),
+            "since": _aware(self.since) if self.since is not None else None,
+            "min_rank": int(self.min_severity),
+            "decision": decided.value if decided is not None else None,
+            "undecided": self.decision is DecisionFilter.UNDECIDED,
+            "readable": list(READABLE),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +103,10 @@ class AlertRecord:
 
     @property
     def position(self) -> str:
-        """This alert's place in the feed: pass it as ``after`` to read the alerts after it."""
-        return f"{self.created_at.isoformat()}{_SEP}{self.alert.id}"
+        """This alert's place in the feed (severity, time, id): pass it as ``after`` to read the
+        alerts after it."""
+        rank = int(self.alert.severity)
+        return f"{rank}{_SEP}{self.created_at.isoformat()}{_SEP}{self.alert.id}"
 
 
 class AlertBook:
@@ -74,33 +116,30 @@ class AlertBook:
         self._client = client
 
     def feed(
-        self,
-        *,
-        area: str | None = None,
-        since: datetime | None = None,
-        min_severity: Severity = Severity.LOW,
-        after: str | None = None,
-        limit: int = 100,
+        self, where: FeedFilter | None = None, *, after: str | None = None, limit: int = 100
     ) -> Page[AlertRecord]:
-        """Alerts newest first; pass a page's ``next_after`` back to get the next page.
-
-        A naive ``since`` is taken as UTC.
-        """
-        after_at, after_id = _keyset(after)
+        """Alerts most severe first, then newest; pass a page's ``next_after`` back to get the
+        next page."""
+        after_rank, after_at, after_id = _keyset(after)
         size = page_limit(limit)
         params = {
-            "area": area,
-            "since": _aware(since) if since is not None else None,
-            "min_rank": int(min_severity),
-            "readable": list(READABLE),
+            **(where or FeedFilter()).params(),
+            "after_rank": after_rank,
             "after_at": after_at,
             "after_id": after_id,
             "limit": size,
         }
-        items = [_record(r) for r in self._client.fetch(queries.load("alert_list"), params)]
+        query = queries.load("alert_filter") + queries.load("alert_list")
+        items = [_record(r) for r in self._client.fetch(query, params)]
         if len(items) < size:
             return Page(items, None)
         return Page(items, items[-1].position)
+
+    def count(self, where: FeedFilter | None = None) -> int:
+        """How many alerts the feed selects (every page together)."""
+        query = queries.load("alert_filter") + queries.load("alert_count")
+        rows = self._client.fetch(query, (where or FeedFilter()).params())
+        return int(rows[0]["total"])
 
     def get(self, ids: Sequence[str]) -> list[AlertRecord]:
         """Alerts by id (missing or invisible ones are skipped)."""
@@ -124,17 +163,18 @@ class AlertBook:
         return self.get([alert_id])[0]
 
 
-def _keyset(after: str | None) -> tuple[datetime | None, str]:
+def _keyset(after: str | None) -> tuple[int, datetime | None, str]:
+    """The (severity rank, time, id) of a feed position (no position: before the first)."""
     if not after:
-        return None, ""
-    at, sep, alert_id = after.partition(_SEP)
+        return 0, None, ""
+    parts = after.split(_SEP, 2)
     try:
-        when = datetime.fromisoformat(at)
-    except ValueError:
-        when = None
-    if not sep or not alert_id or when is None:
+        rank, when, alert_id = Severity(int(parts[0])), datetime.fromisoformat(parts[1]), parts[2]
+    except (ValueError, IndexError) as exc:
+        raise InvalidQuery(f"{after!r} is not a page position of the alert feed") from exc
+    if not alert_id:
         raise InvalidQuery(f"{after!r} is not a page position of the alert feed")
-    return _aware(when), alert_id
+    return int(rank), _aware(when), alert_id
 
 
 def _aware(when: datetime) -> datetime:

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 from shapely.geometry.base import BaseGeometry
 
+from ingest.ontology.classes import GeometryKind
 from ingest.records import ObservedClasses
 
 BBox = tuple[float, float, float, float]
@@ -101,6 +102,17 @@ class GraphObject:
     area_m2: float | None = None
     length_m: float | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectLayer:
+    """The objects of one state at one scale with one geometry kind (``polygon``, ``line`` or
+    ``point``): how many, and the EPSG codes of the CRSs they were read in (``source_crs``)."""
+
+    scale: int
+    geometry: GeometryKind
+    objects: int
+    source_crs: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

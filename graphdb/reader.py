@@ -29,7 +29,15 @@ from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidQuery, ObjectNotFound
 from graphdb.geometry import cells_covering
-from graphdb.models import HISTORIC, BBox, GraphObject, HierarchyLink, Page, Triplet
+from graphdb.models import (
+    HISTORIC,
+    BBox,
+    GraphObject,
+    HierarchyLink,
+    ObjectLayer,
+    Page,
+    Triplet,
+)
 from graphdb.nodes import object_page, to_object
 from graphdb.params import (
     MAX_HIERARCHY_DEPTH,
@@ -43,6 +51,7 @@ from graphdb.params import (
 )
 from graphdb.states import StateStore
 from ingest.ontology import CLASS_IDS
+from ingest.ontology.classes import GeometryKind
 
 SPATIAL_PAD_DEG = 0.01
 """Centroid-path pad, degrees (~1.1 km of latitude): larger objects take the extent path."""
@@ -51,6 +60,15 @@ MAX_CELLS = 1_024
 """Most grid cells a bbox read seeks one by one; a larger bbox scans the classes instead."""
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+GEOMETRY_TESTS: dict[GeometryKind, tuple[bool, bool | None]] = {
+    "polygon": (True, None),
+    "line": (False, True),
+    "point": (False, False),
+}
+"""Geometry kind -> (has an area, has a length; None: either) as the reads test it: the writer
+stores an area only for polygons and a length only for lines (``graphdb.geometry.measures``),
+so the kind needs no property of its own."""
 
 
 class MapReader:
@@ -67,17 +85,64 @@ class MapReader:
         classes: Sequence[str] | None = None,
         scale: int | None = None,
         bbox: BBox | None = None,
+        geometry: GeometryKind | None = None,
         after: str | None = None,
+        before: str | None = None,
         limit: int = 500,
     ) -> Page[GraphObject]:
-        """One page of a state's objects, by id, filtered by class, scale and bbox."""
+        """One page of a state's objects, by id, filtered by class, scale, bbox and geometry
+        kind. With ``before``, the page is the last ``limit`` objects before that id (still in
+        id order; OGC ``prev`` links), and it continues after its last object."""
         params = {
             "state_id": self._states.get(state).id,
             **object_filter(classes=classes, scale=scale, bbox=bbox, after=after, limit=limit),
+            **geometry_params(geometry),
+            "before": before,
         }
         anchor = _anchor(params, bbox, classes_given=bool(classes))
         rows = self._client.fetch(anchor + queries.load("objects_page"), params)
-        return object_page(rows, params["limit"])
+        page = object_page(rows, params["limit"])
+        if before is not None and page.items:
+            return Page(page.items, page.items[-1].id)
+        return page
+
+    def count_objects(
+        self,
+        state: str,
+        *,
+        classes: Sequence[str] | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+        geometry: GeometryKind | None = None,
+        name_contains: str | None = None,
+    ) -> int:
+        """How many objects :meth:`objects` (or, with ``name_contains``, the case-insensitive
+        name listing of ``graphdb.lookups``) finds over all its pages: one aggregate read on the
+        same plan, no rows sent back."""
+        params = {
+            "state_id": self._states.get(state).id,
+            **object_filter(classes=classes, scale=scale, bbox=bbox, after=None, limit=1),
+            **geometry_params(geometry),
+            "text": name_contains.lower() if name_contains is not None else None,
+        }
+        anchor = _anchor(params, bbox, classes_given=bool(classes))
+        return _total(self._client.fetch(anchor + queries.load("objects_count"), params))
+
+    def object_layers(self, state: str) -> list[ObjectLayer]:
+        """A state's objects counted by scale and geometry kind (one scan of the state), with
+        the source CRSs of each: what an OGC API collection per scale and kind would hold."""
+        rows = self._client.fetch(
+            queries.load("object_layers"), {"state_id": self._states.get(state).id}
+        )
+        return [
+            ObjectLayer(
+                scale=int(r["scale"]),
+                geometry=geometry_kind(r["has_area"], r["has_length"]),
+                objects=int(r["objects"]),
+                source_crs=tuple(sorted(int(c) for c in r["source_crs"])),
+            )
+            for r in rows
+        ]
 
     def objects_by_id(self, ids: Sequence[str]) -> list[GraphObject]:
         """Objects of readable states by id, in no particular order (missing ids are skipped)."""
@@ -104,16 +169,9 @@ class MapReader:
         edge is read backwards and the triplet comes back in the asked reading. Symmetric
         predicates match edges stored either way. ``scale`` filters the subject.
         """
-        rel_type, subject_end = stored_reading(predicate)
         after_subject, _, after_object = (after or "").partition(":")
         params = {
-            "state_id": self._states.get(state).id,
-            "classes": class_filter([subject_class] if subject_class else None),
-            "object_class": class_filter([object_class])[0] if object_class else None,
-            "rel_type": rel_type,
-            "subject_end": subject_end,
-            **scale_params(scale),
-            **bbox_params(bbox),
+            **self._triplet_filter(state, predicate, subject_class, object_class, scale, bbox),
             "after_subject": after_subject,
             "after_object": after_object,
             "limit": page_limit(limit),
@@ -133,6 +191,42 @@ class MapReader:
         ]
         full = len(items) == params["limit"]
         return Page(items, f"{items[-1].subject.id}:{items[-1].object.id}" if full else None)
+
+    def count_triplets(
+        self,
+        state: str,
+        *,
+        predicate: str,
+        subject_class: str | None = None,
+        object_class: str | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+    ) -> int:
+        """How many triplets :meth:`triplets` finds over all its pages (one aggregate read)."""
+        params = self._triplet_filter(state, predicate, subject_class, object_class, scale, bbox)
+        anchor = _anchor(params, bbox, classes_given=subject_class is not None)
+        return _total(self._client.fetch(anchor + queries.load("triplets_count"), params))
+
+    def _triplet_filter(
+        self,
+        state: str,
+        predicate: str,
+        subject_class: str | None,
+        object_class: str | None,
+        scale: int | None,
+        bbox: BBox | None,
+    ) -> dict[str, Any]:
+        """The parameters of a triplet read but its cursor and limit."""
+        rel_type, subject_end = stored_reading(predicate)
+        return {
+            "state_id": self._states.get(state).id,
+            "classes": class_filter([subject_class] if subject_class else None),
+            "object_class": class_filter([object_class])[0] if object_class else None,
+            "rel_type": rel_type,
+            "subject_end": subject_end,
+            **scale_params(scale),
+            **bbox_params(bbox),
+        }
 
     def search(self, state: str, text: str, *, limit: int = 20) -> list[GraphObject]:
         """Objects of a state whose name matches ``text`` (full text, best match first)."""
@@ -186,6 +280,31 @@ class MapReader:
             HierarchyLink(to_object(r["object"]), int(r["depth"]), r["via"])
             for r in self._client.fetch(queries.load(query), params)
         ]
+
+
+def geometry_kind(has_area: bool, has_length: bool) -> GeometryKind:
+    """The kind of an object with or without an area and a length (:data:`GEOMETRY_TESTS`)."""
+    return next(
+        kind
+        for kind, (area, length) in GEOMETRY_TESTS.items()
+        if area == has_area and length in (None, has_length)
+    )
+
+
+def geometry_params(kind: GeometryKind | None) -> dict[str, bool | None]:
+    """``has_area``/``has_length`` selecting one geometry kind (:data:`GEOMETRY_TESTS`), or
+    any."""
+    if kind is None:
+        return {"has_area": None, "has_length": None}
+    if kind not in GEOMETRY_TESTS:
+        raise InvalidQuery(f"geometry kind must be one of {sorted(GEOMETRY_TESTS)}, got {kind!r}")
+    has_area, has_length = GEOMETRY_TESTS[kind]
+    return {"has_area": has_area, "has_length": has_length}
+
+
+def _total(rows: list[dict[str, Any]]) -> int:
+    """The ``total`` of a count query's single row."""
+    return int(rows[0]["total"])
 
 
 def _anchor(params: dict[str, Any], bbox: BBox | None, *, classes_given: bool) -> LiteralString:

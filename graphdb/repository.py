@@ -24,6 +24,7 @@ from graphdb.models import (
     GraphObject,
     HierarchyLink,
     MapState,
+    ObjectLayer,
     Page,
     Triplet,
     WriteCounts,
@@ -33,6 +34,7 @@ from graphdb.reader import MapReader
 from graphdb.schema import apply_schema
 from graphdb.states import Retention, StateStore
 from graphdb.writer import GraphWriter
+from ingest.ontology.classes import GeometryKind
 from ingest.records import MapObject, ObservedClasses, Relation
 
 
@@ -128,10 +130,30 @@ class GraphRepository(Protocol):
         classes: Sequence[str] | None = None,
         scale: int | None = None,
         bbox: BBox | None = None,
+        geometry: GeometryKind | None = None,
         after: str | None = None,
+        before: str | None = None,
         limit: int = 500,
     ) -> Page[GraphObject]:
-        """A page of objects by class, scale and bbox (keyset on id)."""
+        """A page of objects by class, scale, bbox and geometry kind (keyset on id, forwards
+        after ``after`` or backwards before ``before``)."""
+        ...
+
+    def count_objects(
+        self,
+        state: str,
+        *,
+        classes: Sequence[str] | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+        geometry: GeometryKind | None = None,
+        name_contains: str | None = None,
+    ) -> int:
+        """How many objects the same filters select over every page."""
+        ...
+
+    def object_layers(self, state: str) -> list[ObjectLayer]:
+        """A state's objects counted by scale and geometry kind, with their source CRSs."""
         ...
 
     def objects_by_id(self, ids: Sequence[str]) -> list[GraphObject]:
@@ -151,6 +173,19 @@ class GraphRepository(Protocol):
         limit: int = 500,
     ) -> Page[Triplet]:
         """Triplets in the asked reading; inverse predicate names read edges backwards."""
+        ...
+
+    def count_triplets(
+        self,
+        state: str,
+        *,
+        predicate: str,
+        subject_class: str | None = None,
+        object_class: str | None = None,
+        scale: int | None = None,
+        bbox: BBox | None = None,
+    ) -> int:
+        """How many triplets the same filters select over every page."""
         ...
 
     def search(self, state: str, text: str, *, limit: int = 20) -> list[GraphObject]:
@@ -233,8 +268,11 @@ class Neo4jGraph:
         self.states = self._states.of_area
         self.previous_state = self._states.previous
         self.objects = self._reader.objects
+        self.count_objects = self._reader.count_objects
+        self.object_layers = self._reader.object_layers
         self.objects_by_id = self._reader.objects_by_id
         self.triplets = self._reader.triplets
+        self.count_triplets = self._reader.count_triplets
         self.search = self._reader.search
         self.ancestors = self._reader.ancestors
         self.descendants = self._reader.descendants
@@ -259,10 +297,23 @@ class Neo4jGraph:
 
 
 def open_graph(
-    connections: Connections, *, batch_size: int = 5_000, migrate: bool = True
+    connections: Connections,
+    *,
+    batch_size: int = 5_000,
+    migrate: bool = True,
+    timeout_s: float | None = None,
 ) -> Neo4jGraph:
-    """Connect and (by default) bring the schema up to date: the start-up of every process."""
-    graph = Neo4jGraph(GraphClient.connect(connections), batch_size=batch_size)
+    """Connect and (by default) bring the schema up to date: the start-up of every process.
+
+    ``timeout_s``: fail fast (``GraphClient.connect``), one try, no backoff: an unreachable
+    Neo4j raises ``GraphUnavailable`` within about that long.
+    """
+    client = (
+        GraphClient.connect(connections)
+        if timeout_s is None
+        else GraphClient.connect(connections, timeout_s=timeout_s, attempts=1)
+    )
+    graph = Neo4jGraph(client, batch_size=batch_size)
     if migrate:
         apply_schema(graph.client)
     return graph

@@ -5,10 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from api.alerts.types import Alert
-from api.auth import KeyRequired
+from api.auth import KeyRequired, principal_of
 from api.context import Info
 from api.enums import AlertDecision
-from api.errors import InvalidInput, Unauthenticated
+from api.errors import InvalidInput
 from api.services import blocking
 
 MAX_COMMENT = 2_000
@@ -31,9 +31,7 @@ class AlertMutations:
     ) -> Alert:
         if comment is not None and len(comment) > MAX_COMMENT:
             raise InvalidInput(f"a comment may have at most {MAX_COMMENT} characters")
-        by = info.context.principal
-        if by is None:
-            raise Unauthenticated(KeyRequired.message)
+        by = principal_of(info)
         record = await blocking(
             info.context.services.alerts.decide, str(id), decision.value, by=by, comment=comment
         )

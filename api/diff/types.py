@@ -8,7 +8,7 @@ from shapely.geometry import Point
 from api.context import Info
 from api.enums import ChangeKind, ObjectClass, Predicate
 from api.objects.types import MapObject, load_object
-from api.paging import page_size
+from api.paging import First, page_size
 from api.scalars import GeoJSON
 from api.states.types import MapState
 from graphdb.diff import ObjectChange as GraphObjectChange
@@ -101,11 +101,11 @@ class Diff:
     all_relations: strawberry.Private[list[GraphRelationChange]]
 
     @strawberry.field(description="Object changes (at most `first`).")
-    def object_changes(self, info: Info, first: int | None = None) -> list[ObjectChange]:
+    def object_changes(self, info: Info, first: First = None) -> list[ObjectChange]:
         size = page_size(first, info.context.settings)
         return [ObjectChange.of(c) for c in self.all_objects[:size]]
 
     @strawberry.field(description="Relation changes (at most `first`).")
-    def relation_changes(self, info: Info, first: int | None = None) -> list[RelationChange]:
+    def relation_changes(self, info: Info, first: First = None) -> list[RelationChange]:
         size = page_size(first, info.context.settings)
         return [RelationChange.of(c) for c in self.all_relations[:size]]

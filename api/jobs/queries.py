@@ -6,7 +6,7 @@ import strawberry
 
 from api.context import Info
 from api.jobs.types import Job, JobStatus
-from api.paging import page_size
+from api.paging import First, page_size
 from api.services import blocking
 from graphdb.jobs import JobNotFound
 
@@ -23,7 +23,7 @@ class JobQueries:
 
     @strawberry.field(description="The latest jobs, newest first, optionally of one status.")
     async def jobs(
-        self, info: Info, status: JobStatus | None = None, first: int | None = None
+        self, info: Info, status: JobStatus | None = None, first: First = None
     ) -> list[Job]:
         size = page_size(first, info.context.settings)
         found = await blocking(

@@ -23,6 +23,11 @@ from intake.checks import check_input_file
 from intake.store import StagedInput, input_root, stage_input
 
 CHUNK = 1024 * 1024
+
+MAX_PATH_CHARS = 4_096
+"""Longest submitted path (Linux ``PATH_MAX``, bytes; characters here, checked before the
+file system is asked)."""
+
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -30,14 +35,22 @@ def checked_path(raw: str, root: Path) -> Path:
     """``raw`` (absolute, or relative to ``root``) as a real file path under ``root``."""
     if not raw or "\x00" in raw:
         raise InvalidInput("a source path must be a non-empty string")
+    if len(raw) > MAX_PATH_CHARS:
+        raise InvalidInput(
+            f"a source path may have at most {MAX_PATH_CHARS} characters, got {len(raw)}"
+        )
     candidate = Path(raw)
-    resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
+    try:
+        resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
+        is_file = resolved.is_file()
+    except OSError as exc:  # a name past NAME_MAX, too many links...
+        raise InvalidInput(f"{raw[:200]!r} is not a usable path: {exc.strerror}") from exc
     if not resolved.is_relative_to(root):
         raise PathRefused(
             f"{raw!r} lies outside the data root; put the file under the data root (or upload "
             "it) and submit its path relative to the root"
         )
-    if not resolved.is_file():
+    if not is_file:
         raise PathRefused(f"{raw!r} is not a file under the data root")
     return check_input_file(resolved, "path", shown_as=raw)
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 
 from api.context import Info
 from api.enums import ObjectClass, Predicate
 from api.objects.types import MapObject, Triplet
-from api.paging import BBoxInput, Connection, bbox_of, connection, decode_cursor, page_size
+from api.paging import (
+    BBoxInput,
+    Connection,
+    First,
+    bbox_of,
+    connection,
+    decode_cursor,
+    page_size,
+)
 from api.services import blocking
 from graphdb.models import GraphObject
 from graphdb.models import Triplet as GraphTriplet
@@ -33,7 +43,7 @@ class ObjectQueries:
         self,
         info: Info,
         filter: ObjectFilter,
-        first: int | None = None,
+        first: First = None,
         after: str | None = None,
     ) -> Connection[MapObject]:
         services = info.context.services
@@ -51,7 +61,13 @@ class ObjectQueries:
                 services.graph.objects, filter.state,
                 classes=classes, scale=filter.scale, bbox=bbox, after=position, limit=size + 1,
             )  # fmt: skip
-        return connection(page.items, size, kind="object", position=_object_id, node=MapObject.of)
+        count = partial(
+            blocking, services.graph.count_objects, filter.state,
+            classes=classes, scale=filter.scale, bbox=bbox, name_contains=filter.name_contains,
+        )  # fmt: skip
+        return connection(
+            page.items, size, kind="object", position=_object_id, node=MapObject.of, count=count
+        )
 
     @strawberry.field(description="One object of a committed or retired state, by id.")
     async def object(self, info: Info, id: strawberry.ID) -> MapObject | None:
@@ -72,23 +88,26 @@ class ObjectQueries:
         object: ObjectClass | None = None,
         bbox: BBoxInput | None = None,
         scale: int | None = None,
-        first: int | None = None,
+        first: First = None,
         after: str | None = None,
     ) -> Connection[Triplet]:
         services = info.context.services
         size = page_size(first, services.settings)
+        subject_class = subject.value if subject is not None else None
+        object_class = object.value if object is not None else None
+        box = bbox_of(bbox)
         page = await blocking(
-            services.graph.triplets,
-            state,
-            predicate=predicate.value,
-            subject_class=subject.value if subject is not None else None,
-            object_class=object.value if object is not None else None,
-            scale=scale,
-            bbox=bbox_of(bbox),
-            after=decode_cursor("triplet", after),
-            limit=size + 1,
+            services.graph.triplets, state, predicate=predicate.value,
+            subject_class=subject_class, object_class=object_class, scale=scale, bbox=box,
+            after=decode_cursor("triplet", after), limit=size + 1,
+        )  # fmt: skip
+        count = partial(
+            blocking, services.graph.count_triplets, state, predicate=predicate.value,
+            subject_class=subject_class, object_class=object_class, scale=scale, bbox=box,
+        )  # fmt: skip
+        return connection(
+            page.items, size, kind="triplet", position=_pair, node=Triplet.of, count=count
         )
-        return connection(page.items, size, kind="triplet", position=_pair, node=Triplet.of)
 
 
 def _object_id(obj: GraphObject) -> str:

@@ -15,7 +15,7 @@ from api.context import Info
 from api.enums import ObjectClass, Predicate, RelationDirection
 from api.errors import NotFound
 from api.loaders import HierarchyKey, RelationsKey
-from api.paging import page_size
+from api.paging import First, page_size
 from api.scalars import GeoJSON
 from api.states.types import MapState
 from graphdb.models import GraphObject
@@ -79,7 +79,7 @@ class MapObject:
         self,
         info: Info,
         depth: Annotated[int, strawberry.argument(description=DEPTH_HELP)] = 1,
-        first: int | None = None,
+        first: First = None,
     ) -> list[HierarchyLink]:
         return await self._hierarchy(info, upward=True, depth=depth, first=first)
 
@@ -88,7 +88,7 @@ class MapObject:
         self,
         info: Info,
         depth: Annotated[int, strawberry.argument(description=DEPTH_HELP)] = 1,
-        first: int | None = None,
+        first: First = None,
     ) -> list[HierarchyLink]:
         return await self._hierarchy(info, upward=False, depth=depth, first=first)
 
@@ -101,7 +101,7 @@ class MapObject:
         info: Info,
         predicate: Predicate | None = None,
         direction: RelationDirection = RelationDirection.BOTH,
-        first: int | None = None,
+        first: First = None,
     ) -> list[Triplet]:
         key = RelationsKey(
             object_id=self.raw.id,

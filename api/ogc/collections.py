@@ -1,8 +1,8 @@
-"""OGC API - Features collections: one per readable map state and scale of the ladder.
+"""OGC API - Features collection documents: one per state, scale and geometry kind that holds
+objects (the id grammar is in ``api.ogc.ids``).
 
-A collection id is ``<state name>_<scale>`` (``vaduz-2024_10000``): the scale after the last
-underscore, so state names may contain underscores themselves. Extents come from the state's
-coverage (spatial, CRS84) and its ``as_of`` date (temporal, one instant).
+Extents come from the state's coverage (spatial, CRS84) and its ``as_of`` date (temporal, one
+instant). Each collection lists the CRSs it serves (``api.ogc.crs``) and its storage CRS.
 """
 
 from __future__ import annotations
@@ -13,60 +13,52 @@ from urllib.parse import quote
 
 import shapely
 
-from api.errors import InvalidInput, NotFound
-from graphdb.models import MapState
-from ingest.ontology import SCALE_DENOMINATORS
+from api.errors import InvalidInput
+from api.ogc.catalog import Collection
+from api.ogc.crs import CRS84, served_crs
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 
 
-def collection_id(state: MapState, scale: int) -> str:
-    return f"{state.name}_{scale}"
+def items_href(collection: Collection, base: str) -> str:
+    return f"{base}/collections/{quote(str(collection.id), safe='')}/items"
 
 
-def parse_collection_id(value: str) -> tuple[str, int]:
-    """``(state name, scale)`` of a collection id (``NotFound`` when it cannot be one)."""
-    name, sep, scale = value.rpartition("_")
-    if not sep or not name or not scale.isdigit() or int(scale) not in SCALE_DENOMINATORS:
-        raise NotFound(f"no collection {value!r}; GET /ogc/collections lists them")
-    return name, int(scale)
-
-
-def collection_doc(state: MapState, scale: int, base: str) -> dict[str, Any]:
+def collection_doc(collection: Collection, base: str) -> dict[str, Any]:
     """The collection description, with links to itself and its items."""
-    cid = collection_id(state, scale)
-    href = f"{base}/collections/{quote(cid, safe='')}"
+    state, cid = collection.state, collection.id
+    items = items_href(collection, base)
+    kind = f"{cid.geometry} objects" if cid.geometry else "objects of every geometry kind"
     west, south, east, north = (float(v) for v in shapely.bounds(state.coverage))
     instant = datetime.combine(state.as_of, time()).isoformat() + "Z"
     return {
-        "id": cid,
-        "title": f"{state.name} at 1:{scale:,}",
-        "description": f"Objects of map state {state.name!r} (area {state.area!r}, as of "
-        f"{state.as_of.isoformat()}, source {state.source or 'unknown'}) at scale 1:{scale:,}.",
+        "id": str(cid),
+        "title": f"{state.name} at 1:{cid.scale:,}: {kind}",
+        "description": f"The {collection.objects:,} {kind} of map state {state.name!r} (area "
+        f"{state.area!r}, as of {state.as_of.isoformat()}, source {state.source or 'unknown'}) "
+        f"at scale 1:{cid.scale:,}.",
         "extent": {
             "spatial": {"bbox": [[west, south, east, north]], "crs": CRS84},
             "temporal": {"interval": [[instant, instant]]},
         },
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": served_crs(collection.source_crs),
+        "storageCrs": CRS84,
         "links": [
-            {"href": href, "rel": "self", "type": JSON, "title": "this collection"},
-            {"href": f"{href}/items", "rel": "items", "type": GEOJSON, "title": "its features"},
+            {"href": items.removesuffix("/items"), "rel": "self", "type": JSON},
+            {"href": items, "rel": "items", "type": GEOJSON, "title": "its features"},
         ],
     }
 
 
-def collections_doc(states: list[MapState], base: str) -> dict[str, Any]:
-    """Every readable state at every scale of the ladder."""
+def collections_doc(collections: list[Collection], base: str) -> dict[str, Any]:
+    """Every collection that holds objects; empty ones are not listed."""
     return {
         "links": [
             {"href": f"{base}/collections", "rel": "self", "type": JSON, "title": "collections"}
         ],
-        "collections": [
-            collection_doc(state, scale, base) for state in states for scale in SCALE_DENOMINATORS
-        ],
+        "collections": [collection_doc(c, base) for c in collections],
     }
 
 
@@ -75,10 +67,12 @@ def within_datetime(value: str | None, as_of: date) -> bool:
     if value is None:
         return True
     start, sep, end = value.partition("/")
-    low = _day(start) if start not in ("", "..") else None
-    high = _day(end) if sep and end not in ("", "..") else (None if sep else low)
-    if sep and start in ("", "..") and end in ("", ".."):
+    if not sep:
+        return _day(start) == as_of
+    if start in ("", "..") and end in ("", ".."):
         raise InvalidInput("datetime: an interval needs at least one end")
+    low = _day(start) if start not in ("", "..") else None
+    high = _day(end) if end not in ("", "..") else None
     return (low is None or low <= as_of) and (high is None or as_of <= high)
 
 

@@ -1,36 +1,67 @@
-"""Items of a collection as GeoJSON, with the query parameters OGC API - Features Core defines.
+"""Items of a collection as GeoJSON, with the query parameters of OGC API - Features Core and
+Part 2 (CRS), plus ``class``.
 
-Paging follows ``next`` links: each carries a ``cursor`` (the last object's id), the keyset of
-the graph's read, so deep pages cost the same as the first.
+``limit`` defaults to :data:`DEFAULT_LIMIT` and is capped at the configured maximum (a larger
+value is served as the maximum, as Core recommends; anything that is not an int32 is refused).
+Paging follows ``next`` and ``prev`` links: ``cursor`` continues after an object id, ``before``
+ends before one, both keysets of the graph's read, so deep pages cost the same as the first.
+Every page says how many features match the whole query (``numberMatched``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from api.errors import InvalidInput
-from api.ogc.collections import CRS84, GEOJSON
+from api.ogc.catalog import Collection
+from api.ogc.collections import GEOJSON
+from api.ogc.crs import chosen_crs, from_crs84, to_crs84_bbox
 from api.scalars import geojson_of
 from graphdb.models import BBox, GraphObject
+from graphdb.repository import GraphRepository
+from ingest.errors import UnknownClass
+from ingest.ontology import get_class
 
-ITEM_PARAMS = frozenset({"limit", "bbox", "datetime", "cursor", "f", "bbox-crs", "crs"})
+DEFAULT_LIMIT = 100
+"""Features per page when ``limit`` is not given (Core's own default, 10, makes GDAL and QGIS
+send hundreds of requests)."""
+
+INT32_MAX = 2**31 - 1
+ECHOED = ("limit", "bbox", "bbox-crs", "crs", "datetime", "class")
+"""The parameters a page's links repeat; the links add ``cursor`` or ``before``."""
+ITEM_PARAMS = frozenset({*ECHOED, "cursor", "before", "f"})
 _CURSOR = re.compile(r"o[0-9a-f]{32}")
-CRS84_URIS = frozenset({CRS84, "http://www.opengis.net/def/crs/EPSG/0/4326"})
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True, slots=True)
 class ItemQuery:
-    """The checked query parameters of an items request."""
+    """The checked parameters of an items request; ``bbox`` in CRS84, ``crs`` an EPSG code
+    (None: CRS84); ``echoed`` the filters as given, for the links."""
 
     limit: int
     bbox: BBox | None
+    classes: tuple[str, ...]
     datetime: str | None
     cursor: str | None
+    before: str | None
+    crs: int | None
+    echoed: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemsPage:
+    """One page of features, how many match in all, and the keys of its neighbour pages."""
+
+    objects: list[GraphObject]
+    matched: int
+    next_cursor: str | None
+    prev_before: str | None
 
 
 def check_format(params: Mapping[str, str]) -> None:
@@ -39,50 +70,71 @@ def check_format(params: Mapping[str, str]) -> None:
         raise InvalidInput("f: only json is served")
 
 
-def parse_items_query(params: Mapping[str, str], *, default: int, maximum: int) -> ItemQuery:
-    """Check ``limit``, ``bbox``, ``datetime`` and ``cursor``; refuse unknown parameters."""
-    unknown = sorted(set(params) - ITEM_PARAMS)
-    if unknown:
-        raise InvalidInput(f"unknown query parameters {unknown}; known: {sorted(ITEM_PARAMS)}")
-    for name in ("bbox-crs", "crs"):
-        if params.get(name, CRS84) not in CRS84_URIS:
-            raise InvalidInput(f"{name}: only CRS84 is served")
+def parse_items_query(
+    params: Mapping[str, str], *, served: Sequence[str], default: int, maximum: int
+) -> ItemQuery:
+    """Check every parameter of an items request; refuse unknown ones (Core asks a 400)."""
+    _known(params, ITEM_PARAMS)
+    cursor, before = _key(params, "cursor"), _key(params, "before")
+    if cursor is not None and before is not None:
+        raise InvalidInput("cursor and before: give one of them (from a `next` or `prev` link)")
     limit = _limit(params.get("limit"), default, maximum)
-    cursor = params.get("cursor")
-    if cursor is not None and not _CURSOR.fullmatch(cursor):
-        raise InvalidInput("cursor: use the one in a `next` link")
-    return ItemQuery(limit, _bbox(params.get("bbox")), params.get("datetime"), cursor)
+    bbox_value = params.get("bbox")
+    bbox_crs = chosen_crs(params, "bbox-crs", served)
+    bbox = None if bbox_value is None else to_crs84_bbox(_numbers(bbox_value), bbox_crs)
+    echoed = {name: params[name] for name in ECHOED if name in params} | {"limit": str(limit)}
+    return ItemQuery(
+        limit=limit,
+        bbox=bbox,
+        classes=_classes(params.get("class")),
+        datetime=params.get("datetime"),
+        cursor=cursor,
+        before=before,
+        crs=chosen_crs(params, "crs", served),
+        echoed=echoed,
+    )
 
 
-def _limit(value: str | None, default: int, maximum: int) -> int:
-    if value is None:
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise InvalidInput(f"limit must be a positive integer, got {value!r}")
-    return min(int(value), maximum)
+def parse_item_crs(params: Mapping[str, str], served: Sequence[str]) -> int | None:
+    """The ``crs`` of a single-feature request (its only parameter besides ``f``)."""
+    _known(params, frozenset({"crs", "f"}))
+    return chosen_crs(params, "crs", served)
 
 
-def _bbox(value: str | None) -> BBox | None:
-    if value is None:
-        return None
-    try:
-        numbers = [float(v) for v in value.split(",")]
-    except ValueError as exc:
-        raise InvalidInput(f"bbox must be four numbers w,s,e,n, got {value!r}") from exc
-    if len(numbers) != 4:
-        raise InvalidInput("bbox must be four numbers west,south,east,north (2D only)")
-    west, south, east, north = numbers
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise InvalidInput("bbox must be CRS84 degrees with west <= east and south <= north")
-    return west, south, east, north
+def read_items(graph: GraphRepository, collection: Collection, query: ItemQuery) -> ItemsPage:
+    """The page ``query`` asks for, read one object past it to know whether more follow."""
+    state, cid = collection.state.id, collection.id
+    classes = list(query.classes) or None
+    found = graph.objects(
+        state, classes=classes, scale=cid.scale, bbox=query.bbox, geometry=cid.geometry,
+        after=query.cursor, before=query.before, limit=query.limit + 1,
+    ).items  # fmt: skip
+    if query.before is None:
+        objects = found[: query.limit]
+        more_after, more_before = len(found) > query.limit, query.cursor is not None
+    else:
+        objects = found[-query.limit :]
+        more_after, more_before = True, len(found) > query.limit
+    if query.bbox is None and classes is None:
+        matched = collection.objects
+    else:
+        matched = graph.count_objects(
+            state, classes=classes, scale=cid.scale, bbox=query.bbox, geometry=cid.geometry
+        )
+    return ItemsPage(
+        objects,
+        matched,
+        objects[-1].id if objects and more_after else None,
+        objects[0].id if objects and more_before else None,
+    )
 
 
-def feature(obj: GraphObject) -> dict[str, Any]:
-    """One object as a GeoJSON Feature (WGS84)."""
+def feature(obj: GraphObject, crs: int | None) -> dict[str, Any]:
+    """One object as a GeoJSON Feature, its coordinates in ``crs`` (None: CRS84)."""
     return {
         "type": "Feature",
         "id": obj.id,
-        "geometry": geojson_of(obj.geometry),
+        "geometry": geojson_of(from_crs84(obj.geometry, crs)),
         "properties": {
             "class": obj.cls,
             "scale": obj.scale,
@@ -96,24 +148,75 @@ def feature(obj: GraphObject) -> dict[str, Any]:
     }
 
 
-def feature_collection(
-    objects: list[GraphObject], query: ItemQuery, *, href: str, has_next: bool
-) -> dict[str, Any]:
-    """A page of items with its ``self`` and (when there is more) ``next`` links."""
-    params: dict[str, str] = {"limit": str(query.limit)}
-    if query.bbox is not None:
-        params["bbox"] = ",".join(repr(v) for v in query.bbox)
-    if query.datetime is not None:
-        params["datetime"] = query.datetime
-    self_params = params | ({"cursor": query.cursor} if query.cursor else {})
-    links = [{"href": f"{href}?{urlencode(self_params)}", "rel": "self", "type": GEOJSON}]
-    if has_next and objects:
-        next_params = params | {"cursor": objects[-1].id}
-        links.append({"href": f"{href}?{urlencode(next_params)}", "rel": "next", "type": GEOJSON})
+def feature_collection(page: ItemsPage, query: ItemQuery, *, href: str) -> dict[str, Any]:
+    """A page of items with ``self``, ``next`` and ``prev`` links (each where it leads
+    somewhere) and the counts."""
+    position = {k: v for k, v in (("cursor", query.cursor), ("before", query.before)) if v}
+    links = [_link(href, query.echoed | position, "self")]
+    if page.next_cursor is not None:
+        links.append(_link(href, query.echoed | {"cursor": page.next_cursor}, "next"))
+    if page.prev_before is not None:
+        links.append(_link(href, query.echoed | {"before": page.prev_before}, "prev"))
     return {
         "type": "FeatureCollection",
-        "features": [feature(o) for o in objects],
-        "numberReturned": len(objects),
+        "features": [feature(o, query.crs) for o in page.objects],
+        "numberMatched": page.matched,
+        "numberReturned": len(page.objects),
         "timeStamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "links": links,
     }
+
+
+def _link(href: str, params: dict[str, str], rel: str) -> dict[str, str]:
+    return {"href": f"{href}?{urlencode(params)}", "rel": rel, "type": GEOJSON}
+
+
+def _known(params: Mapping[str, str], known: frozenset[str]) -> None:
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise InvalidInput(f"unknown query parameters {unknown}; known: {sorted(known)}")
+
+
+def _key(params: Mapping[str, str], name: str) -> str | None:
+    value = params.get(name)
+    if value is not None and not _CURSOR.fullmatch(value):
+        raise InvalidInput(f"{name}: use the one in a `next` or `prev` link, got {_shown(value)}")
+    return value
+
+
+def _limit(value: str | None, default: int, maximum: int) -> int:
+    if value is None:
+        return default
+    if not _DIGITS.fullmatch(value) or not 1 <= int(value) <= INT32_MAX:
+        raise InvalidInput(
+            f"limit: must be an integer from 1 to {maximum} (larger ones up to {INT32_MAX} are "
+            f"served as {maximum}), got {_shown(value)}"
+        )
+    return min(int(value), maximum)
+
+
+def _numbers(value: str) -> list[float]:
+    try:
+        numbers = [float(v) for v in value.split(",")]
+    except ValueError as exc:
+        raise InvalidInput(f"bbox: must be four numbers, got {_shown(value)}") from exc
+    if len(numbers) != 4:
+        raise InvalidInput(f"bbox: must be four numbers (2D only), got {len(numbers)}")
+    return numbers
+
+
+def _classes(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    names = tuple(value.split(","))
+    try:
+        for name in names:
+            get_class(name)
+    except UnknownClass as exc:
+        raise InvalidInput(f"class: {exc}") from exc
+    return names
+
+
+def _shown(value: str) -> str:
+    """``value`` quoted for a message, shortened: a client may send megabytes."""
+    return repr(value if len(value) <= 40 else value[:40] + "...")

@@ -1,8 +1,10 @@
-"""OGC API - Features (Core, GeoJSON, OpenAPI 3.0), read-only, under ``/ogc``.
+"""OGC API - Features (Core, GeoJSON, OpenAPI 3.0, Part 2 CRS), read-only, under ``/ogc``.
 
 QGIS ("WFS / OGC API - Features" connection) and GDAL (``OAPIF:http://host/ogc``) connect to
-the landing page. Errors come back as ``{"code", "description"}`` with the matching HTTP status,
-using the same error table as GraphQL; with ``require_api_key`` every request needs the key.
+the landing page. Every link starts with the configured ``public_url``, never with the request's
+``Host`` header (which anyone can set). Errors come back as ``{"code", "description"}`` with the
+matching HTTP status, using the same error table as GraphQL (every bad parameter is a 400
+``BAD_USER_INPUT`` naming it); with ``require_api_key`` every request needs the key.
 """
 
 from __future__ import annotations
@@ -13,23 +15,39 @@ from starlette.routing import Route
 
 from api.errors import NotFound
 from api.http.endpoint import http_endpoint
+from api.ogc.catalog import Catalog, Collection
 from api.ogc.collections import (
     GEOJSON,
     JSON,
     collection_doc,
     collections_doc,
-    parse_collection_id,
+    items_href,
     within_datetime,
 )
-from api.ogc.features import check_format, feature, feature_collection, parse_items_query
+from api.ogc.crs import CRS84, epsg_uri, served_crs
+from api.ogc.features import (
+    DEFAULT_LIMIT,
+    ItemsPage,
+    check_format,
+    feature,
+    feature_collection,
+    parse_item_crs,
+    parse_items_query,
+    read_items,
+)
+from api.ogc.ids import parse_collection_id
 from api.ogc.openapi import openapi_doc
 from api.services import Services, blocking
-from graphdb.models import GraphObject, MapState
+from api.settings import ApiSettings
+from graphdb.models import GraphObject
+from graphdb.params import MAX_LIMIT
+from graphdb.reader import geometry_kind
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 
@@ -37,108 +55,117 @@ _endpoint = http_endpoint(lambda request: check_format(request.query_params))
 """Key check and JSON error answers for every route of this module."""
 
 
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + "/ogc"
-
-
 def _services(request: Request) -> Services:
     return request.app.state.services
 
 
-async def _readable_states(services: Services) -> list[MapState]:
-    def collect() -> list[MapState]:
-        return [s for area in services.graph.areas() for s in services.graph.states(area.name)]
-
-    return await blocking(collect)
+def _base(settings: ApiSettings) -> str:
+    return settings.public_url.rstrip("/") + "/ogc"
 
 
-async def _collection(request: Request) -> tuple[MapState, int]:
-    name, scale = parse_collection_id(request.path_params["collection_id"])
-    return await blocking(_services(request).graph.state, name), scale
+def _limits(settings: ApiSettings) -> tuple[int, int]:
+    """The default and largest ``limit``; one more object than a page is read, so the largest
+    stays under the graph's page maximum whatever the setting says."""
+    maximum = min(settings.ogc_max_limit, MAX_LIMIT - 1)
+    return min(DEFAULT_LIMIT, maximum), maximum
 
 
-@_endpoint
-async def landing(request: Request) -> JSONResponse:
-    base = _base(request)
-    return JSONResponse(
-        {
-            "title": "orthograph",
-            "description": "Multi-scale scene graphs of aerial imagery: each committed map state "
-            "at each map scale is a collection of features.",
-            "links": [
-                {"href": f"{base}/", "rel": "self", "type": JSON, "title": "this document"},
-                {"href": f"{base}/api", "rel": "service-desc", "type": OPENAPI, "title": "API"},
-                {"href": f"{base}/conformance", "rel": "conformance", "type": JSON},
-                {"href": f"{base}/collections", "rel": "data", "type": JSON},
-            ],
-        }
-    )
+def _geojson(body: object, crs: int | None) -> JSONResponse:
+    """A GeoJSON answer with the ``Content-Crs`` header Part 2 asks for."""
+    uri = CRS84 if crs is None else epsg_uri(crs)
+    return JSONResponse(body, media_type=GEOJSON, headers={"Content-Crs": f"<{uri}>"})
 
 
-@_endpoint
-async def conformance(request: Request) -> JSONResponse:
-    return JSONResponse({"conformsTo": CONFORMANCE})
+class OgcEndpoints:
+    """The handlers, sharing one :class:`Catalog` (the cached layers of each state)."""
 
+    def __init__(self) -> None:
+        self._catalog = Catalog()
 
-@_endpoint
-async def api_definition(request: Request) -> JSONResponse:
-    return JSONResponse(openapi_doc(_base(request)), media_type=OPENAPI)
-
-
-@_endpoint
-async def collections(request: Request) -> JSONResponse:
-    states = await _readable_states(_services(request))
-    return JSONResponse(collections_doc(states, _base(request)))
-
-
-@_endpoint
-async def collection(request: Request) -> JSONResponse:
-    state, scale = await _collection(request)
-    return JSONResponse(collection_doc(state, scale, _base(request)))
-
-
-@_endpoint
-async def items(request: Request) -> JSONResponse:
-    services = _services(request)
-    state, scale = await _collection(request)
-    query = parse_items_query(
-        request.query_params, default=100, maximum=services.settings.ogc_max_limit
-    )
-    found: list[GraphObject] = []
-    has_next = False
-    if within_datetime(query.datetime, state.as_of):
-        page = await blocking(
-            services.graph.objects,
-            state.name,
-            scale=scale,
-            bbox=query.bbox,
-            after=query.cursor,
-            limit=query.limit + 1,
+    async def landing(self, request: Request) -> JSONResponse:
+        base = _base(_services(request).settings)
+        return JSONResponse(
+            {
+                "title": "orthograph",
+                "description": "Multi-scale scene graphs of aerial imagery: the objects of each "
+                "committed map state at each map scale, one collection per geometry kind.",
+                "links": [
+                    {"href": f"{base}/", "rel": "self", "type": JSON, "title": "this document"},
+                    {"href": f"{base}/api", "rel": "service-desc", "type": OPENAPI},
+                    {"href": f"{base}/conformance", "rel": "conformance", "type": JSON},
+                    {"href": f"{base}/collections", "rel": "data", "type": JSON},
+                ],
+            }
         )
-        found, has_next = page.items[: query.limit], len(page.items) > query.limit
-    href = str(request.url.replace(query=""))
-    body = feature_collection(found, query, href=href, has_next=has_next)
-    return JSONResponse(body, media_type=GEOJSON)
+
+    async def conformance(self, request: Request) -> JSONResponse:
+        return JSONResponse({"conformsTo": CONFORMANCE})
+
+    async def api_definition(self, request: Request) -> JSONResponse:
+        settings = _services(request).settings
+        default, maximum = _limits(settings)
+        doc = openapi_doc(_base(settings), default_limit=default, max_limit=maximum)
+        return JSONResponse(doc, media_type=OPENAPI)
+
+    async def collections(self, request: Request) -> JSONResponse:
+        services = _services(request)
+        found = await blocking(self._catalog.collections, services.graph)
+        return JSONResponse(collections_doc(found, _base(services.settings)))
+
+    async def collection(self, request: Request) -> JSONResponse:
+        found = await self._collection(request)
+        return JSONResponse(collection_doc(found, _base(_services(request).settings)))
+
+    async def items(self, request: Request) -> JSONResponse:
+        services = _services(request)
+        found = await self._collection(request)
+        default, maximum = _limits(services.settings)
+        query = parse_items_query(
+            request.query_params,
+            served=served_crs(found.source_crs),
+            default=default,
+            maximum=maximum,
+        )
+        page = ItemsPage([], 0, None, None)
+        if within_datetime(query.datetime, found.state.as_of):
+            page = await blocking(read_items, services.graph, found, query)
+        href = items_href(found, _base(services.settings))
+        return _geojson(feature_collection(page, query, href=href), query.crs)
+
+    async def item(self, request: Request) -> JSONResponse:
+        services = _services(request)
+        found = await self._collection(request)
+        crs = parse_item_crs(request.query_params, served_crs(found.source_crs))
+        feature_id = request.path_params["feature_id"]
+        objects = await blocking(services.graph.objects_by_id, [feature_id])
+        if not objects or not _belongs(objects[0], found):
+            raise NotFound(f"no feature {feature_id!r} in collection {str(found.id)!r}")
+        return _geojson(feature(objects[0], crs), crs)
+
+    async def _collection(self, request: Request) -> Collection:
+        cid = parse_collection_id(request.path_params["collection_id"])
+        return await blocking(self._catalog.collection, _services(request).graph, cid)
 
 
-@_endpoint
-async def item(request: Request) -> JSONResponse:
-    state, scale = await _collection(request)
-    feature_id = request.path_params["feature_id"]
-    found = await blocking(_services(request).graph.objects_by_id, [feature_id])
-    if not found or found[0].state_id != state.id or found[0].scale != scale:
-        raise NotFound(f"no feature {feature_id!r} in collection {state.name}_{scale}")
-    return JSONResponse(feature(found[0]), media_type=GEOJSON)
+def _belongs(obj: GraphObject, collection: Collection) -> bool:
+    """Whether an object is one of the collection's: same state version, scale and kind."""
+    kind = geometry_kind(obj.area_m2 is not None, obj.length_m is not None)
+    return (
+        obj.state_id == collection.state.id
+        and obj.scale == collection.id.scale
+        and collection.id.geometry in (None, kind)
+    )
 
 
 def ogc_routes() -> list[Route]:
     """The routes to mount at ``/ogc``."""
+    ogc = OgcEndpoints()
     return [
-        Route("/", landing),
-        Route("/conformance", conformance),
-        Route("/api", api_definition),
-        Route("/collections", collections),
-        Route("/collections/{collection_id}", collection),
-        Route("/collections/{collection_id}/items", items),
-        Route("/collections/{collection_id}/items/{feature_id}", item),
+        Route("/", _endpoint(ogc.landing)),
+        Route("/conformance", _endpoint(ogc.conformance)),
+        Route("/api", _endpoint(ogc.api_definition)),
+        Route("/collections", _endpoint(ogc.collections)),
+        Route("/collections/{collection_id}", _endpoint(ogc.collection)),
+        Route("/collections/{collection_id}/items", _endpoint(ogc.items)),
+        Route("/collections/{collection_id}/items/{feature_id}", _endpoint(ogc.item)),
     ]

@@ -5,7 +5,10 @@
 - ``/tiles/{sha256}/tilejson.json``: one registered raster as TileJSON;
 - ``/tiles/{sha256}/{z}/{x}/{y}.png``: one tile; 204 when the tile misses the raster.
 
-Tiles of a content-addressed raster never change, so they are cacheable for a day. With
+A content-addressed raster never changes, so its tiles and TileJSON carry a strong ETag and
+may be reused for a day; a state's list is reached by name, which a new version may take, so
+it is revalidated each time (``api.http.caching``: ``private`` whenever reads need a key).
+Links start with ``ApiSettings.public_url``, never with the request's ``Host`` header. With
 ``require_api_key`` every request needs the key in ``X-API-Key`` (the page adds it); errors
 come back as ``{"code", "description"}`` with the matching HTTP status.
 """
@@ -20,15 +23,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from api.errors import InvalidInput, NotFound
+from api.http.caching import IMMUTABLE_MAX_AGE_S, REVALIDATE, conditional, entity_tag
 from api.http.endpoint import http_endpoint
 from api.services import Services, blocking
+from api.settings import ApiSettings
 from api.tiles.render import TileCatalog, TileSource, describe, render_tile
 from graphdb.rasters import RasterRecord, RasterRegistry
 
 MAX_ZOOM = 24
 """Deepest zoom served (about 1 cm per pixel)."""
 
-CACHE_CONTROL = "public, max-age=86400"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 _endpoint = http_endpoint()
@@ -39,8 +43,12 @@ def _services(request: Request) -> Services:
     return request.app.state.services
 
 
-def _tilejson(source: TileSource, request: Request) -> dict[str, Any]:
-    base = str(request.base_url).rstrip("/")
+def _settings(request: Request) -> ApiSettings:
+    return _services(request).settings
+
+
+def _tilejson(source: TileSource, settings: ApiSettings) -> dict[str, Any]:
+    base = settings.public_url.rstrip("/")
     return {
         "tilejson": "3.0.0",
         "name": source.name,
@@ -80,13 +88,24 @@ def tile_routes() -> list[BaseRoute]:
     async def state_rasters(request: Request) -> Response:
         services = _services(request)
         state = await blocking(services.graph.state, request.path_params["name"])
-        registered = await blocking(RasterRegistry(services.graph.client).of_state, state.name)
-        sources = [_tilejson(await described(r.record), request) for r in registered]
-        return JSONResponse({"state": state.name, "rasters": sources})
+
+        async def build() -> Response:
+            registered = await blocking(RasterRegistry(services.graph.client).of_state, state.id)
+            sources = [_tilejson(await described(r.record), services.settings) for r in registered]
+            return JSONResponse({"state": state.name, "rasters": sources})
+
+        etag = entity_tag("state-rasters", state.id, services.settings.public_url)
+        return await conditional(request, etag=etag, max_age=REVALIDATE, build=build)
 
     @_endpoint
     async def tilejson(request: Request) -> Response:
-        return JSONResponse(_tilejson(await source_of(request), request))
+        source, settings = await source_of(request), _settings(request)
+
+        async def build() -> Response:
+            return JSONResponse(_tilejson(source, settings))
+
+        etag = entity_tag("tilejson", source.sha256, settings.public_url)
+        return await conditional(request, etag=etag, max_age=IMMUTABLE_MAX_AGE_S, build=build)
 
     @_endpoint
     async def tile(request: Request) -> Response:
@@ -94,11 +113,15 @@ def tile_routes() -> list[BaseRoute]:
         if not (0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
             raise InvalidInput(f"no tile {z}/{x}/{y}: z must be 0..{MAX_ZOOM}, x and y 0..2^z-1")
         source = await source_of(request)
-        png = await blocking(render_tile, source, z, x, y)
-        headers = {"Cache-Control": CACHE_CONTROL}
-        if png is None:
-            return Response(status_code=204, headers=headers)
-        return Response(png, media_type="image/png", headers=headers)
+
+        async def build() -> Response:
+            png = await blocking(render_tile, source, z, x, y)
+            if png is None:
+                return Response(status_code=204)
+            return Response(png, media_type="image/png")
+
+        etag = entity_tag("tile", source.sha256, str(z), str(x), str(y))
+        return await conditional(request, etag=etag, max_age=IMMUTABLE_MAX_AGE_S, build=build)
 
     return [
         Route("/tiles/states/{name}.json", state_rasters),

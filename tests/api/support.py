@@ -124,30 +124,40 @@ def error_codes(body: dict[str, Any]) -> list[str]:
 
 @contextmanager
 def serve_api(settings: ApiSettings) -> Iterator[Api]:
-    """The API with ``settings``, served on a free loopback port while the context lasts."""
+    """The API with ``settings``, served on a free loopback port while the context lasts; its
+    ``public_url`` is that port's URL unless ``settings`` set one."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    if "public_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"public_url": base_url})
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
-        )
+        uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     while not server.started:
         if not thread.is_alive():
             pytest.fail("the API server did not start; see the log above")
         time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    api = Api(f"http://127.0.0.1:{port}", settings)
+    api = Api(base_url, settings)
     try:
         yield api
     finally:
         api.http.close()
         server.should_exit = True
         thread.join()
+        listener.close()
 
 
 def api_settings(stack: StackSettings, data_root: Path, **overrides: Any) -> ApiSettings:
     """Settings of a served API on the test stack: one editor key, small limits."""
+    defaults: dict[str, Any] = {
+        "api_keys": {"editor": hash_key(EDITOR_KEY)},
+        "data_root": data_root,
+        "upload_max_bytes": UPLOAD_LIMIT,
+        "max_page_size": 100,
+    }
     return ApiSettings(
         home=stack.home,
         neo4j_uri=stack.neo4j_uri,
@@ -155,11 +165,7 @@ def api_settings(stack: StackSettings, data_root: Path, **overrides: Any) -> Api
         neo4j_password=stack.neo4j_password,
         neo4j_database=stack.neo4j_database,
         redis_url=stack.redis_url,
-        api_keys={"editor": hash_key(EDITOR_KEY)},
-        data_root=data_root,
-        upload_max_bytes=UPLOAD_LIMIT,
-        max_page_size=100,
-        **overrides,
+        **(defaults | overrides),
     )
 
 

@@ -14,8 +14,8 @@ const DIFF = `query Diff($from: String!, $to: String!, $scale: Int!, $first: Int
     objectChanges(first: $first) { kind oldObject { ${CHANGED} } newObject { ${CHANGED} } }
   }
 }`;
-const ALERTS = `query Alerts($area: String, $first: Int, $after: String) {
-  alerts(area: $area, first: $first, after: $after) {
+const ALERTS = `query Alerts($state: String, $scale: Int, $first: Int, $after: String) {
+  alerts(state: $state, scale: $scale, first: $first, after: $after) {
     edges { node { id kind severity scale message location
       decision { decision decidedBy } fromState { name } toState { name } } }
     pageInfo { hasNextPage endCursor }
@@ -62,7 +62,7 @@ export class DiffView {
 
   /** Show the changes from `from` to `to` at `scale`, and the alerts of that pair. */
   async show(from, to, scale, config) {
-    this.active = { from, to: to.name, area: to.area, scale };
+    this.active = { from, to: to.name, scale };
     const { diff } = await this.api.gql(DIFF, { from, to: to.name, scale, first: config.pageSize });
     this.changes = diff.objectChanges;
     const features = [];
@@ -82,10 +82,11 @@ export class DiffView {
     return diff;
   }
 
+  /** The stored alerts into `to` at the shown scale whose older side is `from`, most severe first. */
   async loadAlerts(config) {
-    const { from, to, area, scale } = this.active;
-    const { nodes } = await this.api.all(ALERTS, { area }, "alerts", config.pageSize, config.maxObjects);
-    const mine = nodes.filter((a) => a.fromState?.name === from && a.toState?.name === to && a.scale === scale);
+    const { from, to, scale } = this.active;
+    const { nodes } = await this.api.all(ALERTS, { state: to, scale }, "alerts", config.pageSize, config.maxObjects);
+    const mine = nodes.filter((a) => a.fromState?.name === from);
     const list = document.getElementById("alerts");
     list.replaceChildren(...mine.map((a) => this.alertItem(a)));
     if (!mine.length) list.append(item(null, "no stored alerts for this pair at this scale"));
