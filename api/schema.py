@@ -2,9 +2,10 @@
 
 ``python -m api.schema > schema.graphql`` rewrites the committed SDL export.
 
-Limits run before execution: query depth, token count and alias count (strawberry
-extensions), and :class:`TranslateErrors` turns every error into a message and a code once,
-for every operation, with nothing of a traceback reaching a client.
+Limits run before validation and execution: the token count while parsing, then depth,
+fragments, expanded selections and estimated cost in one linear pass (``api.guard``), then the
+alias count; :class:`TranslateErrors` turns every error into a message and a code once, for
+every operation, with nothing of a traceback reaching a client.
 """
 
 from __future__ import annotations
@@ -14,12 +15,7 @@ from typing import Any
 
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult
@@ -29,6 +25,7 @@ from api.alerts.queries import AlertQueries
 from api.alerts.subscriptions import AlertSubscriptions
 from api.diff.queries import DiffQueries
 from api.errors import translate
+from api.guard import CostGuard, Limits
 from api.jobs.mutations import JobMutations
 from api.jobs.queries import JobQueries
 from api.jobs.subscriptions import JobSubscriptions
@@ -70,10 +67,21 @@ def build_schema(settings: ApiSettings) -> ApiSchema:
     return _schema(
         [
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+            lambda: CostGuard(limits=limits_of(settings)),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
             TranslateErrors,
         ]
+    )
+
+
+def limits_of(settings: ApiSettings) -> Limits:
+    """The operation limits ``settings`` configure."""
+    return Limits(
+        max_depth=settings.max_depth,
+        max_fragments=settings.max_fragments,
+        max_selections=settings.max_selections,
+        max_cost=settings.max_cost,
+        default_list_size=settings.default_page_size,
     )
 
 

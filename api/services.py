@@ -34,9 +34,16 @@ async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 class TaskQueue:
     """Enqueues jobs on the workers' broker by task name (``send_task``), never importing them."""
 
-    def __init__(self, broker_url: str) -> None:
+    def __init__(self, broker_url: str, *, timeout_s: float) -> None:
         self._app = Celery("orthograph-api", broker=broker_url, set_as_current=False)
         self._app.conf.broker_connection_retry_on_startup = False
+        self._app.conf.broker_connection_timeout = timeout_s
+        self._app.conf.task_publish_retry_policy = {
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": timeout_s / 2,
+            "interval_max": timeout_s / 2,
+        }
 
     def enqueue(self, kind: JobKind, job_id: str) -> None:
         """Send the job's task (``config.tasks``) with its only argument, ``job_id``, to the
@@ -71,14 +78,19 @@ class Services:
 
 
 def open_services(settings: ApiSettings) -> Services:
-    """Connect to Neo4j (schema brought up to date), Redis and the broker."""
-    graph = open_graph(settings)
+    """Connect to Neo4j (schema brought up to date), Redis and the broker, every one with the
+    request path's short timeouts (``graph_timeout_s``): a request meets a backend that is
+    down with 503 SERVICE_UNAVAILABLE in seconds, not after the drivers' minute of retries."""
+    timeout = settings.graph_timeout_s
+    graph = open_graph(settings, timeout_s=timeout)
     return Services(
         settings=settings,
         graph=graph,
         lookups=Lookups(graph.client),
         alerts=AlertBook(graph.client),
         jobs=JobStore(graph.client),
-        redis=aioredis.Redis.from_url(settings.redis_url),
-        queue=TaskQueue(settings.redis_url),
+        redis=aioredis.Redis.from_url(
+            settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
+        ),
+        queue=TaskQueue(settings.redis_url, timeout_s=timeout),
     )

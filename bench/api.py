@@ -58,9 +58,11 @@ query($id: ID!, $first: Int!) {
 
 
 @contextmanager
-def served_api() -> Iterator[httpx.Client]:
-    """``orthograph serve``'s app in a child uvicorn process on the bench stack."""
+def served_api(**settings: str) -> Iterator[httpx.Client]:
+    """``orthograph serve``'s app in a child uvicorn process on the bench stack; ``settings``
+    are extra ``ORTHOGRAPH_*`` environment values (``neo4j_uri="bolt://..."``)."""
     env = os.environ | {"ORTHOGRAPH_MAX_PAGE_SIZE": str(PAGE), "ORTHOGRAPH_MAX_DEPTH": "12"}
+    env |= {f"ORTHOGRAPH_{name.upper()}": value for name, value in settings.items()}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(PORT), "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, env=env)

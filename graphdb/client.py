@@ -52,12 +52,29 @@ class GraphClient:
         self._sleep = sleep
 
     @classmethod
-    def connect(cls, connections: Connections, **kwargs: Any) -> GraphClient:
-        """Open a driver from the shared connection settings (nothing is read from the env here)."""
-        driver = GraphDatabase.driver(
-            connections.neo4j_uri,
-            auth=(connections.neo4j_user, connections.neo4j_password.get_secret_value()),
-        )
+    def connect(
+        cls, connections: Connections, *, timeout_s: float | None = None, **kwargs: Any
+    ) -> GraphClient:
+        """Open a driver from the shared connection settings (nothing is read from the env here).
+
+        ``timeout_s`` bounds every wait on an unreachable server (connecting, acquiring a pooled
+        connection) for callers that must answer fast, such as the API's request path, and
+        turns the driver's retry of a failed transaction off (its first retry waits about a
+        second whatever the limit): such a caller answers "unavailable, try again" at once.
+        Without it the driver's defaults (30 s and more) suit batch work that should rather wait
+        out a restart.
+        """
+        auth = (connections.neo4j_user, connections.neo4j_password.get_secret_value())
+        if timeout_s is None:
+            driver = GraphDatabase.driver(connections.neo4j_uri, auth=auth)
+        else:
+            driver = GraphDatabase.driver(
+                connections.neo4j_uri,
+                auth=auth,
+                connection_timeout=timeout_s,
+                connection_acquisition_timeout=timeout_s,
+                max_transaction_retry_time=0,
+            )
         return cls(driver, connections.neo4j_database, **kwargs)
 
     def close(self) -> None:

@@ -32,7 +32,7 @@ def test_invalid_settings_exit_with_a_message(monkeypatch: pytest.MonkeyPatch) -
 def test_serve_answers_health_checks(local_stack: object, stack_settings: StackSettings) -> None:
     port = free_port()
     command = [str(Path(sys.executable).with_name("orthograph")), "serve", "--port", str(port)]
-    env = os.environ | {
+    env = {k: v for k, v in os.environ.items() if k != "ORTHOGRAPH_PUBLIC_URL"} | {
         "ORTHOGRAPH_HOME": str(stack_settings.home),
         "ORTHOGRAPH_NEO4J_URI": stack_settings.neo4j_uri,
         "ORTHOGRAPH_REDIS_URL": stack_settings.redis_url,
@@ -47,7 +47,11 @@ def test_serve_answers_health_checks(local_stack: object, stack_settings: StackS
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
+            links = client.get("/ogc/").json()["links"]
         assert ready.json()["status"] == "ready"
+        assert links and all(
+            link["href"].startswith(f"http://127.0.0.1:{port}/ogc") for link in links
+        ), "without ORTHOGRAPH_PUBLIC_URL the links name the address served"
     finally:
         server.terminate()
         server.wait()
