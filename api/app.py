@@ -13,11 +13,13 @@ connects to nothing. Routes:
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from cross_web import HTTPException
+from neo4j.exceptions import DriverError, Neo4jError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -33,9 +35,11 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.auth import HEADER, key_from, key_name, missing_key_message
 from api.context import Context
 from api.errors import INTERNAL_MESSAGE, ErrorCode
+from api.http.caching import REVALIDATE, cache_control, matches
 from api.http.graphql_body import checked_json, error_response, refusal, refuse_subscription
 from api.http.health import healthz, readyz
 from api.http.limits import BodyLimit
+from api.http.response_cache import ResponseCache, cache_key, cacheable
 from api.loaders import make_loaders
 from api.ogc.routes import ogc_routes
 from api.schema import build_schema
@@ -43,6 +47,7 @@ from api.services import Services, blocking, open_services
 from api.settings import ApiSettings, get_settings
 from api.tiles.routes import tile_routes
 from api.viewer.routes import viewer_routes
+from graphdb.errors import GraphError
 
 MAX_SUBSCRIPTIONS = 10
 """Subscriptions one WebSocket may hold (each holds a Redis subscription)."""
@@ -60,6 +65,9 @@ class GraphQLView(GraphQL[Context, None]):
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
         )
         self.settings = settings
+        self.cache = (
+            ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
+        )
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Refuse an HTTP request without a valid key before parsing it, when keys are required;
@@ -73,6 +81,12 @@ class GraphQLView(GraphQL[Context, None]):
             and not self._ide_page(request)
         ):
             return unauthenticated(self.settings)
+        if self.cache is not None and request.method == "POST" and _json(request):
+            return await self._cached(request, context, root_value)
+        return await self._answer(request, context, root_value)
+
+    async def _answer(self, request: Request, context: Any, root_value: Any) -> Any:
+        """Strawberry's answer, its refusals as JSON, cut at ``request_timeout_s``."""
         try:
             return await asyncio.wait_for(
                 super().run(request, context, root_value), self.settings.request_timeout_s
@@ -86,6 +100,30 @@ class GraphQLView(GraphQL[Context, None]):
                 "stopped; ask for smaller pages or fewer nested lists",
                 503,
             )
+
+    async def _cached(self, request: Request, context: Any, root_value: Any) -> Any:
+        """The kept answer to this very body at this generation of the graph
+        (``api.http.response_cache``), else the answer, kept when it may be."""
+        assert self.cache is not None
+        body = await request.body()
+        services: Services = request.app.state.services
+        try:
+            generation = await blocking(services.graph.generation)
+        except (GraphError, Neo4jError, DriverError, OSError):
+            return await self._answer(request, context, root_value)  # it says what is wrong
+        key = cache_key(generation, "", body)
+        etag = f'"{key}"'
+        headers = {"ETag": etag, "Cache-Control": cache_control(self.settings, max_age=REVALIDATE)}
+        kept = self.cache.get(key)
+        if kept is not None:
+            if matches(request.headers.get("if-none-match"), etag):
+                return Response(status_code=304, headers=headers)
+            return Response(kept, media_type="application/json", headers=headers)
+        answer = await self._answer(request, context, root_value)
+        if _keepable(answer, body, self.settings.max_tokens):
+            self.cache.put(key, answer.body)
+            answer.headers.update(headers)
+        return answer
 
     def parse_json(self, data: str | bytes) -> Any:
         """Strawberry's JSON parsing, refusing what it would fail on (``api.http.graphql_body``):
@@ -128,6 +166,29 @@ class GraphQLView(GraphQL[Context, None]):
         return self.settings.dev_mode and self.should_render_graphql_ide(
             self.request_adapter_class(request)
         )
+
+
+def _json(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("application/json")
+
+
+def _keepable(answer: Any, body: bytes, max_tokens: int) -> bool:
+    """Whether an answer may be kept: a 200 without errors to a cacheable query."""
+    if not isinstance(answer, Response) or answer.status_code != 200:
+        return False
+    if b'"errors"' in answer.body:
+        return False
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return False
+    query = sent.get("query") if isinstance(sent, dict) else None
+    name = sent.get("operationName")
+    return (
+        isinstance(query, str)
+        and (name is None or isinstance(name, str))
+        and cacheable(query, name, max_tokens)
+    )
 
 
 def unauthenticated(settings: ApiSettings) -> JSONResponse:

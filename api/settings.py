@@ -77,6 +77,12 @@ class ApiSettings(Connections):
         description="Largest estimated cost of one operation: each field costs 1 times the page "
         "sizes of the lists it is nested in (the standard introspection query costs ~480k).",
     )
+    response_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Memory for kept GraphQL answers to reads of committed data, per process "
+        "(0: none); see api/http/response_cache.py.",
+    )
     request_timeout_s: float = Field(
         default=30.0, gt=0, description="Longest one GraphQL operation may run."
     )

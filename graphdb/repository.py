@@ -122,6 +122,10 @@ class GraphRepository(Protocol):
         """The latest committed state of the same area with an earlier ``as_of``."""
         ...
 
+    def generation(self) -> str:
+        """A token that changes whenever readable data changes (caches key on it)."""
+        ...
+
     # Reads of committed states.
     def objects(
         self,
@@ -267,6 +271,7 @@ class Neo4jGraph:
         self.state = self._states.get
         self.states = self._states.of_area
         self.previous_state = self._states.previous
+        self.generation = self._states.generation
         self.objects = self._reader.objects
         self.count_objects = self._reader.count_objects
         self.object_layers = self._reader.object_layers

@@ -16,6 +16,7 @@ batches and finally the version node; an interrupted deletion is finished by cal
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -258,6 +259,14 @@ class StateStore:
             queries.load("state_previous"), {"id": state.id, "status": COMMITTED}
         )
         return to_state(rows[0]) if rows else None
+
+    def generation(self) -> str:
+        """A token that changes whenever any committed or retired data a read can see changes
+        (``states_generation.cypher``): caches of reads key on it. One aggregate over the
+        states and areas, not the objects."""
+        (row,) = self._client.fetch(queries.load("states_generation"), {})
+        areas = hashlib.sha256("\x1f".join(row["areas"]).encode()).hexdigest()[:16]
+        return f"{row['states']}|{row['updated']}|{row['replaced']}|{areas}"
 
     def areas(self) -> list[Area]:
         """Every area, by name."""
