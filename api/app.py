@@ -68,6 +68,9 @@ class GraphQLView(GraphQL[Context, None]):
         self.cache = (
             ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
         )
+        self._pending: dict[str, asyncio.Event] = {}
+        """Reads being answered now, by cache key: the same read arriving meanwhile waits for
+        that answer instead of running again (many users opening one map at once)."""
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Refuse an HTTP request without a valid key before parsing it, when keys are required;
@@ -103,7 +106,8 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def _cached(self, request: Request, context: Any, root_value: Any) -> Any:
         """The kept answer to this very body at this generation of the graph
-        (``api.http.response_cache``), else the answer, kept when it may be."""
+        (``api.http.response_cache``), else the answer, kept when it may be; a read already
+        being answered is waited for, not run twice."""
         assert self.cache is not None
         body = await request.body()
         services: Services = request.app.state.services
@@ -114,15 +118,22 @@ class GraphQLView(GraphQL[Context, None]):
         key = cache_key(generation, "", body)
         etag = f'"{key}"'
         headers = {"ETag": etag, "Cache-Control": cache_control(self.settings, max_age=REVALIDATE)}
+        if (waiting := self._pending.get(key)) is not None:
+            await waiting.wait()  # the same read is being answered: share its answer
         kept = self.cache.get(key)
         if kept is not None:
             if matches(request.headers.get("if-none-match"), etag):
                 return Response(status_code=304, headers=headers)
             return Response(kept, media_type="application/json", headers=headers)
-        answer = await self._answer(request, context, root_value)
-        if _keepable(answer, body, self.settings.max_tokens):
-            self.cache.put(key, answer.body)
-            answer.headers.update(headers)
+        done = self._pending.setdefault(key, asyncio.Event())
+        try:
+            answer = await self._answer(request, context, root_value)
+            if _keepable(answer, body, self.settings.max_tokens):
+                self.cache.put(key, answer.body)
+                answer.headers.update(headers)
+        finally:
+            done.set()
+            self._pending.pop(key, None)
         return answer
 
     def parse_json(self, data: str | bytes) -> Any:
