@@ -8,13 +8,16 @@ hand-built town of ``tests/api/support.py`` in two states.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any, LiteralString
 
 import pytest
 from neo4j import Driver
 
+from graphdb import queries
+from graphdb.client import GraphClient
 from graphdb.repository import Neo4jGraph, open_graph
 from ingest.records import MapObject, Relation
 from stack.settings import StackSettings
@@ -92,3 +95,20 @@ def town(publish: Callable[..., dict[str, str]]) -> Town:
     ids = publish("town-2024", TOWN, RELATIONS)
     new_ids = publish("town-2025", TOWN_2025, RELATIONS_2025, as_of=date(2025, 6, 1))
     return Town("town-2024", "town-2025", ids, new_ids)
+
+
+@pytest.fixture
+def graph_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The read queries the API sends to Neo4j from now on, in order (the response cache's
+    generation lookup left out: it keys answers and reads no data)."""
+    calls: list[str] = []
+    original = GraphClient.fetch
+    generation = queries.load("states_generation")
+
+    def counting(self: GraphClient, query: LiteralString, params: Mapping[str, Any]) -> Any:
+        if query != generation:
+            calls.append(query)
+        return original(self, query, params)
+
+    monkeypatch.setattr(GraphClient, "fetch", counting)
+    return calls

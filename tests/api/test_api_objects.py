@@ -3,13 +3,6 @@ relations in either reading."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, LiteralString
-
-import pytest
-
-from graphdb import queries
-from graphdb.client import GraphClient
 from tests.api.support import Api, Town, error_codes
 
 OBJECTS = """
@@ -137,17 +130,9 @@ def test_page_size_and_cursor_are_checked(api: Api, town: Town) -> None:
 
 
 def test_nested_fields_cost_the_same_for_any_page_size(
-    api: Api, town: Town, monkeypatch: pytest.MonkeyPatch
+    api: Api, town: Town, graph_reads: list[str]
 ) -> None:
-    calls: list[str] = []
-    original = GraphClient.fetch
-
-    def counting(self: GraphClient, query: LiteralString, params: Mapping[str, Any]) -> Any:
-        if query != queries.load("states_generation"):  # the response cache's key, not a read
-            calls.append(query)
-        return original(self, query, params)
-
-    monkeypatch.setattr(GraphClient, "fetch", counting)
+    calls = graph_reads
     nested = """
     query($first: Int!) {
       objects(filter: {state: "town-2024"}, first: $first) {
