@@ -13,7 +13,6 @@ connects to nothing. Routes:
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,7 +38,7 @@ from api.http.caching import REVALIDATE, cache_control, matches
 from api.http.graphql_body import checked_json, error_response, refusal, refuse_subscription
 from api.http.health import healthz, readyz
 from api.http.limits import BodyLimit
-from api.http.response_cache import ResponseCache, cache_key, cacheable
+from api.http.response_cache import ResponseCache, cache_key, cacheable_body
 from api.loaders import make_loaders
 from api.ogc.routes import ogc_routes
 from api.schema import build_schema
@@ -107,9 +106,12 @@ class GraphQLView(GraphQL[Context, None]):
     async def _cached(self, request: Request, context: Any, root_value: Any) -> Any:
         """The kept answer to this very body at this generation of the graph
         (``api.http.response_cache``), else the answer, kept when it may be; a read already
-        being answered is waited for, not run twice."""
+        being answered is waited for, not run twice. Anything but a read of committed data
+        goes straight to :meth:`_answer`, without the generation lookup."""
         assert self.cache is not None
         body = await request.body()
+        if not cacheable_body(body, self.settings.max_tokens):
+            return await self._answer(request, context, root_value)  # writes, alerts, jobs
         services: Services = request.app.state.services
         try:
             generation = await blocking(services.graph.generation)
@@ -128,7 +130,7 @@ class GraphQLView(GraphQL[Context, None]):
         done = self._pending.setdefault(key, asyncio.Event())
         try:
             answer = await self._answer(request, context, root_value)
-            if _keepable(answer, body, self.settings.max_tokens):
+            if _keepable(answer):
                 self.cache.put(key, answer.body)
                 answer.headers.update(headers)
         finally:
@@ -183,22 +185,12 @@ def _json(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("application/json")
 
 
-def _keepable(answer: Any, body: bytes, max_tokens: int) -> bool:
-    """Whether an answer may be kept: a 200 without errors to a cacheable query."""
-    if not isinstance(answer, Response) or answer.status_code != 200:
-        return False
-    if b'"errors"' in answer.body:
-        return False
-    try:
-        sent = json.loads(body)
-    except ValueError:
-        return False
-    query = sent.get("query") if isinstance(sent, dict) else None
-    name = sent.get("operationName")
+def _keepable(answer: Any) -> bool:
+    """Whether an answer may be kept: a 200 without errors."""
     return (
-        isinstance(query, str)
-        and (name is None or isinstance(name, str))
-        and cacheable(query, name, max_tokens)
+        isinstance(answer, Response)
+        and answer.status_code == 200
+        and b'"errors"' not in answer.body
     )
 
 

@@ -16,6 +16,7 @@ subscriptions. Entries live in this process, least recently used first out, with
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import OrderedDict
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -58,6 +59,22 @@ def cache_key(generation: str, scope: str, body: bytes) -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()[:40]
+
+
+def cacheable_body(body: bytes, max_tokens: int) -> bool:
+    """Whether a JSON request body asks for one cacheable query (:func:`cacheable`)."""
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return False
+    if not isinstance(sent, dict):
+        return False
+    query, name = sent.get("query"), sent.get("operationName")
+    return (
+        isinstance(query, str)
+        and (name is None or isinstance(name, str))
+        and cacheable(query, name, max_tokens)
+    )
 
 
 def cacheable(query: str, operation_name: str | None, max_tokens: int) -> bool:
