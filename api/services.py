@@ -16,6 +16,7 @@ from celery import Celery
 from starlette.concurrency import run_in_threadpool
 
 from api.settings import ApiSettings
+from config.connections import REDIS_PROTOCOL
 from config.tasks import INGEST_TASKS, TASK_QUEUES
 from graphdb.alerts import AlertBook
 from graphdb.jobs import JobKind, JobStore
@@ -90,7 +91,10 @@ def open_services(settings: ApiSettings) -> Services:
         alerts=AlertBook(graph.client),
         jobs=JobStore(graph.client),
         redis=aioredis.Redis.from_url(
-            settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
+            settings.redis_url,
+            protocol=REDIS_PROTOCOL,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
         ),
         queue=TaskQueue(settings.redis_url, timeout_s=timeout),
     )

@@ -49,7 +49,7 @@ from neo4j import Driver, GraphDatabase
 
 from bench._common import parser, write_result
 from bench.jobs import write_town
-from config.connections import PROJECT_ROOT
+from config.connections import PROJECT_ROOT, REDIS_PROTOCOL
 from graphdb.client import GraphClient
 from graphdb.jobs import Job, JobKind, JobStatus, JobStore
 from graphdb.schema import apply_schema
@@ -167,7 +167,7 @@ class Stack:
         )
         self.client = GraphClient(self.driver, settings.neo4j_database)
         self.jobs = JobStore(self.client)
-        self.redis = redis.Redis.from_url(settings.redis_url)
+        self.redis = redis.Redis.from_url(settings.redis_url, protocol=REDIS_PROTOCOL)
 
     def clear(self) -> None:
         with self.driver.session(database=self.settings.neo4j_database) as session:

@@ -19,6 +19,7 @@ import typer
 
 from cli.errors import JOB_FAILED, BadInput, cli_errors
 from cli.options import as_of_date, parse_ints
+from config.connections import REDIS_PROTOCOL
 from config.tasks import INGEST_TASKS
 from intake.checks import check_input_file, check_job_fields
 
@@ -242,7 +243,7 @@ def _follow(job: Job, as_json: bool) -> Job:
     from workers.events import job_channel
     from workers.settings import get_settings
 
-    client = redis.Redis.from_url(get_settings().redis_url)
+    client = redis.Redis.from_url(get_settings().redis_url, protocol=REDIS_PROTOCOL)
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(job_channel(job.id))
     try:

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import redis
 
+from config.connections import REDIS_PROTOCOL
 from stack.errors import ToolMissing
 from stack.service import Service
 from stack.settings import Endpoint
@@ -60,7 +61,12 @@ class RedisService(Service):
         self.layout.redis_dir.mkdir(parents=True, exist_ok=True)
 
     def is_ready(self, log_offset: int) -> bool:
-        client = redis.Redis(host=self.endpoint.host, port=self.endpoint.port, socket_timeout=1.0)
+        client = redis.Redis(
+            host=self.endpoint.host,
+            port=self.endpoint.port,
+            socket_timeout=1.0,
+            protocol=REDIS_PROTOCOL,
+        )
         try:
             return bool(client.ping())
         except (redis.ConnectionError, redis.TimeoutError):

@@ -24,7 +24,7 @@ import pytest
 import redis
 from neo4j import Driver, GraphDatabase
 
-from config.connections import PROJECT_ROOT
+from config.connections import PROJECT_ROOT, REDIS_PROTOCOL
 from stack import StackStatus, up
 from stack.settings import StackSettings, get_settings
 from tests.support.skips import NOT_APPLICABLE
@@ -111,7 +111,7 @@ def graph(neo4j_driver: Driver, neo4j_database: str) -> Driver:
 @pytest.fixture
 def redis_client(local_stack: StackStatus, stack_settings: StackSettings) -> Iterator[redis.Redis]:
     """A client on the test stack's Redis database, emptied first."""
-    client = redis.Redis.from_url(stack_settings.redis_url)
+    client = redis.Redis.from_url(stack_settings.redis_url, protocol=REDIS_PROTOCOL)
     client.flushdb()
     yield client
     client.close()

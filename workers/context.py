@@ -21,6 +21,7 @@ from functools import cache
 
 import redis
 
+from config.connections import REDIS_PROTOCOL
 from graphdb.jobs import JobStore
 from graphdb.repository import Neo4jGraph, open_graph
 from ingest.imagery.segmenter import Segmenter, load_segmenter
@@ -71,7 +72,12 @@ def passing_context() -> Iterator[WorkerContext]:
 def _open() -> WorkerContext:
     settings = get_settings()
     graph = open_graph(settings)
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=30, health_check_interval=30)
+    client = redis.Redis.from_url(
+        settings.redis_url,
+        protocol=REDIS_PROTOCOL,
+        socket_timeout=30,
+        health_check_interval=30,
+    )
     return WorkerContext(settings=settings, graph=graph, jobs=JobStore(graph.client), redis=client)
 
 

@@ -30,6 +30,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from config.connections import REDIS_PROTOCOL
 from config.tasks import QUEUES
 from graphdb.client import GraphClient
 from graphdb.jobs import JobStore
@@ -88,7 +89,7 @@ def serve_metrics(settings: WorkerSettings) -> None:
     none (pool children do).
     """
     jobs = JobStore(GraphClient.connect(settings, attempts=1))
-    broker = redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    broker = redis.Redis.from_url(settings.redis_url, protocol=REDIS_PROTOCOL, socket_timeout=5)
     REGISTRY.register(JobCollector(jobs, broker))
     start_http_server(settings.metrics_port)
     log.info("metrics on port %d", settings.metrics_port)

@@ -41,6 +41,7 @@ from typing import Any
 import redis
 from celery import Celery, bootsteps
 
+from config.connections import REDIS_PROTOCOL
 from config.tasks import QUEUES
 from graphdb.errors import GraphError
 from graphdb.jobs import CANCELLED, Job, JobStatus
@@ -207,7 +208,9 @@ class ReconcileLoop:
         return done
 
     def _loop(self) -> None:
-        client = redis.Redis.from_url(self._settings.redis_url, socket_timeout=30)
+        client = redis.Redis.from_url(
+            self._settings.redis_url, protocol=REDIS_PROTOCOL, socket_timeout=30
+        )
         try:
             while not self._stop.is_set():
                 try:

@@ -22,6 +22,7 @@ import redis
 from celery import Celery
 from neo4j import Driver, GraphDatabase
 
+from config.connections import REDIS_PROTOCOL
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobStore, Submitted
 from graphdb.schema import apply_schema
@@ -98,7 +99,7 @@ class PrivateStack:
 
     @cached_property
     def redis(self) -> redis.Redis:
-        return redis.Redis.from_url(self.settings.redis_url)
+        return redis.Redis.from_url(self.settings.redis_url, protocol=REDIS_PROTOCOL)
 
     @cached_property
     def app(self) -> Celery:
