@@ -20,7 +20,8 @@ class Context:
     """What every resolver gets: the backends, this request's loaders and who is asking.
 
     ``principal`` is the name of the API key the request carried, or None. ``connection_params``
-    is filled by the subscription protocol from the client's ``connection_init``.
+    is filled by the subscription protocol from the client's ``connection_init``. ``lookahead``
+    memoises what the document selects below a field (``api.lookahead``).
     """
 
     services: Services
@@ -29,6 +30,7 @@ class Context:
     request: Request | WebSocket
     response: Response | WebSocket
     connection_params: dict[str, Any] = field(default_factory=dict)
+    lookahead: dict[tuple[int, tuple[str, ...]], bool] = field(default_factory=dict)
 
     @property
     def settings(self) -> ApiSettings:

@@ -31,6 +31,7 @@ class RelationsKey:
     predicate: str | None
     direction: Direction
     limit: int
+    with_geometry: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class HierarchyKey:
     upward: bool
     depth: int
     limit: int
+    with_geometry: bool
 
 
 @dataclass
@@ -74,17 +76,23 @@ def make_loaders(services: Services) -> Loaders:
     async def relations(keys: list[RelationsKey]) -> list[list[Neighbour]]:
         return await _grouped(
             keys,
-            lambda k: (k.predicate, k.direction, k.limit),
+            lambda k: (k.predicate, k.direction, k.limit, k.with_geometry),
             lambda ids, k: lookups.relations(
-                ids, predicate=k.predicate, direction=k.direction, limit=k.limit
+                ids,
+                predicate=k.predicate,
+                direction=k.direction,
+                limit=k.limit,
+                with_geometry=k.with_geometry,
             ),
         )
 
     async def hierarchy(keys: list[HierarchyKey]) -> list[list[HierarchyLink]]:
         return await _grouped(
             keys,
-            lambda k: (k.upward, k.depth, k.limit),
-            lambda ids, k: lookups.hierarchy(ids, upward=k.upward, depth=k.depth, limit=k.limit),
+            lambda k: (k.upward, k.depth, k.limit, k.with_geometry),
+            lambda ids, k: lookups.hierarchy(
+                ids, upward=k.upward, depth=k.depth, limit=k.limit, with_geometry=k.with_geometry
+            ),
         )
 
     async def alerts(ids: list[str]) -> list[AlertRecord | None]:

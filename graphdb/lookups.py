@@ -64,6 +64,7 @@ class Lookups:
         predicate: str | None = None,
         direction: Direction = "both",
         limit: int = 100,
+        with_geometry: bool = True,
     ) -> dict[str, list[Neighbour]]:
         """Each object's relations, at most ``limit`` per object.
 
@@ -77,7 +78,13 @@ class Lookups:
             rel_type, end = stored_reading(predicate)
             types = [rel_type]
         end = {"outgoing": end, "incoming": _FLIPPED[end], "both": "either"}[direction]
-        params = {"ids": list(object_ids), "types": types, "end": end, "limit": page_limit(limit)}
+        params = {
+            "ids": list(object_ids),
+            "types": types,
+            "end": end,
+            "limit": page_limit(limit),
+            "with_geometry": with_geometry,
+        }
         found: dict[str, list[Neighbour]] = defaultdict(list)
         for row in self._client.fetch(queries.load("lookup_relations"), params):
             found[row["id"]].append(_neighbour(row, predicate))
@@ -90,6 +97,7 @@ class Lookups:
         upward: bool,
         depth: int = 1,
         limit: int = 100,
+        with_geometry: bool = True,
     ) -> dict[str, list[HierarchyLink]]:
         """Each object's ``part_of`` ancestors (``upward``) or descendants, nearest first."""
         query = queries.load("lookup_ancestors" if upward else "lookup_descendants")
@@ -97,6 +105,7 @@ class Lookups:
             "ids": list(object_ids),
             "depth": hierarchy_depth(depth),
             "limit": page_limit(limit),
+            "with_geometry": with_geometry,
         }
         found: dict[str, list[HierarchyLink]] = defaultdict(list)
         for row in self._client.fetch(query, params):
@@ -114,14 +123,17 @@ class Lookups:
         bbox: BBox | None = None,
         after: str | None = None,
         limit: int = 500,
+        with_geometry: bool = True,
     ) -> Page[GraphObject]:
-        """A page of a state's objects whose name contains ``text`` (case-insensitive), by id."""
+        """A page of a state's objects whose name contains ``text`` (case-insensitive), by id,
+        with or without their geometry."""
         if not text.strip():
             raise InvalidQuery("a name filter needs some text")
         params = {
             "state_id": state_id,
             "text": text.lower(),
             **object_filter(classes=classes, scale=scale, bbox=bbox, after=after, limit=limit),
+            "with_geometry": with_geometry,
         }
         rows = self._client.fetch(queries.load("lookup_objects_named"), params)
         return object_page(rows, params["limit"])

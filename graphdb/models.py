@@ -87,13 +87,14 @@ class MapState:
 
 @dataclass(frozen=True, slots=True)
 class GraphObject:
-    """One stored object; ``area_m2`` for polygons, ``length_m`` for lines (geodesic-accurate)."""
+    """One stored object; ``area_m2`` for polygons, ``length_m`` for lines (geodesic-accurate).
+    ``geometry`` is None only where a read was asked to leave it out (the API's look-ahead)."""
 
     id: str
     key: str
     cls: str
     scale: int
-    geometry: BaseGeometry
+    geometry: BaseGeometry | None
     state_id: str
     name: str | None = None
     confidence: float = 1.0

@@ -20,14 +20,16 @@ from graphdb.observed import decode as decode_observed
 
 
 def to_object(row: dict[str, Any]) -> GraphObject:
-    """A stored object's projection (see ``objects_page.cypher``) as a :class:`GraphObject`."""
+    """A stored object's projection (see ``objects_page.cypher``) as a :class:`GraphObject`;
+    without its geometry when the read left it out (``with_geometry``)."""
     provenance = row.get("provenance")
+    wkb = row.get("geometry")
     return GraphObject(
         id=row["id"],
         key=row["key"],
         cls=row["class"],
         scale=int(row["scale"]),
-        geometry=shapely.from_wkb(row["geometry"]),
+        geometry=shapely.from_wkb(wkb) if wkb is not None else None,
         state_id=row["state_id"],
         name=row.get("name"),
         confidence=float(row["confidence"]),

@@ -89,15 +89,18 @@ class MapReader:
         after: str | None = None,
         before: str | None = None,
         limit: int = 500,
+        with_geometry: bool = True,
     ) -> Page[GraphObject]:
         """One page of a state's objects, by id, filtered by class, scale, bbox and geometry
         kind. With ``before``, the page is the last ``limit`` objects before that id (still in
-        id order; OGC ``prev`` links), and it continues after its last object."""
+        id order; OGC ``prev`` links), and it continues after its last object. Without
+        ``with_geometry`` the objects come without geometry, which is most of a row's bytes."""
         params = {
             "state_id": self._states.get(state).id,
             **object_filter(classes=classes, scale=scale, bbox=bbox, after=after, limit=limit),
             **geometry_params(geometry),
             "before": before,
+            "with_geometry": with_geometry,
         }
         anchor = _anchor(params, bbox, classes_given=bool(classes))
         rows = self._client.fetch(anchor + queries.load("objects_page"), params)
@@ -162,12 +165,15 @@ class MapReader:
         bbox: BBox | None = None,
         after: str | None = None,
         limit: int = 500,
+        subject_geometry: bool = True,
+        object_geometry: bool = True,
     ) -> Page[Triplet]:
         """Triplets ``subject -predicate-> object`` whose subject's bbox meets ``bbox``.
 
         ``predicate`` may be an inverse name (``passing_under``, ``consists_of``): the stored
         edge is read backwards and the triplet comes back in the asked reading. Symmetric
-        predicates match edges stored either way. ``scale`` filters the subject.
+        predicates match edges stored either way. ``scale`` filters the subject. Each side
+        comes with its geometry only when asked (``subject_geometry``, ``object_geometry``).
         """
         after_subject, _, after_object = (after or "").partition(":")
         params = {
@@ -175,6 +181,8 @@ class MapReader:
             "after_subject": after_subject,
             "after_object": after_object,
             "limit": page_limit(limit),
+            "subject_geometry": subject_geometry,
+            "object_geometry": object_geometry,
         }
         anchor = _anchor(params, bbox, classes_given=subject_class is not None)
         rows = self._client.fetch(anchor + queries.load("triplets_expand"), params)

@@ -8,6 +8,7 @@ import strawberry
 
 from api.context import Info
 from api.enums import ObjectClass, Predicate
+from api.lookahead import selects
 from api.objects.types import MapObject, Triplet
 from api.paging import (
     BBoxInput,
@@ -50,16 +51,19 @@ class ObjectQueries:
         size = page_size(first, services.settings)
         classes = [c.value for c in filter.classes] if filter.classes else None
         bbox, position = bbox_of(filter.bbox), decode_cursor("object", after)
+        with_geometry = selects(info, "geometry")
         if filter.name_contains is not None:
             state = await blocking(services.graph.state, filter.state)
             page = await blocking(
                 services.lookups.objects_named, state.id, filter.name_contains,
                 classes=classes, scale=filter.scale, bbox=bbox, after=position, limit=size + 1,
+                with_geometry=with_geometry,
             )  # fmt: skip
         else:
             page = await blocking(
                 services.graph.objects, filter.state,
                 classes=classes, scale=filter.scale, bbox=bbox, after=position, limit=size + 1,
+                with_geometry=with_geometry,
             )  # fmt: skip
         count = partial(
             blocking, services.graph.count_objects, filter.state,
@@ -100,6 +104,8 @@ class ObjectQueries:
             services.graph.triplets, state, predicate=predicate.value,
             subject_class=subject_class, object_class=object_class, scale=scale, bbox=box,
             after=decode_cursor("triplet", after), limit=size + 1,
+            subject_geometry=selects(info, "geometry", ("edges", "node", "subject")),
+            object_geometry=selects(info, "geometry", ("edges", "node", "object")),
         )  # fmt: skip
         count = partial(
             blocking, services.graph.count_triplets, state, predicate=predicate.value,

@@ -15,6 +15,7 @@ from api.context import Info
 from api.enums import ObjectClass, Predicate, RelationDirection
 from api.errors import NotFound
 from api.loaders import HierarchyKey, RelationsKey
+from api.lookahead import selects
 from api.paging import First, page_size
 from api.scalars import GeoJSON
 from api.states.types import MapState
@@ -45,7 +46,6 @@ class MapObject:
     source_crs: int | None = strawberry.field(description="EPSG code of the input's CRS.")
     area_m2: float | None = strawberry.field(description="Area of a polygon, square metres.")
     length_m: float | None = strawberry.field(description="Length of a line, metres.")
-    geometry: GeoJSON
     provenance: JSON
     raw: strawberry.Private[GraphObject]
 
@@ -62,10 +62,15 @@ class MapObject:
             source_crs=obj.source_crs,
             area_m2=obj.area_m2,
             length_m=obj.length_m,
-            geometry=obj.geometry,
             provenance=JSON(obj.provenance),
             raw=obj,
         )
+
+    @strawberry.field(description="The outline, WGS84.")
+    def geometry(self) -> GeoJSON:
+        if self.raw.geometry is None:
+            raise RuntimeError(f"object {self.id} was read without its geometry")
+        return GeoJSON(self.raw.geometry)
 
     @strawberry.field(description="The map state the object belongs to.")
     async def state(self, info: Info) -> MapState:
@@ -108,6 +113,7 @@ class MapObject:
             predicate=predicate.value if predicate is not None else None,
             direction=direction.value,
             limit=page_size(first, info.context.settings),
+            with_geometry=selects(info, "geometry"),
         )
         found = await info.context.loaders.relations.load(key)
         return [
@@ -130,6 +136,7 @@ class MapObject:
             upward=upward,
             depth=depth,
             limit=page_size(first, info.context.settings),
+            with_geometry=selects(info, "geometry"),
         )
         links = await info.context.loaders.hierarchy.load(key)
         return [

@@ -11,6 +11,7 @@ CALL (start) {
   LIMIT $limit
 }
 RETURN start.id AS id, o {
-  .id, .key, .class, .scale, .name, .geometry, .state_id, .confidence, .source, .source_crs,
+  .id, .key, .class, .scale, .name, geometry: CASE WHEN $with_geometry THEN o.geometry END,
+  .state_id, .confidence, .source, .source_crs,
   .area_m2, .length_m, .provenance
 } AS object, depth, via

@@ -7,7 +7,8 @@ WHERE o.state_id = $state_id
   AND o.id > $after
   AND toLower(o.name) CONTAINS $text
 RETURN o {
-  .id, .key, .class, .scale, .name, .geometry, .state_id, .confidence, .source, .source_crs,
+  .id, .key, .class, .scale, .name, geometry: CASE WHEN $with_geometry THEN o.geometry END,
+  .state_id, .confidence, .source, .source_crs,
   .area_m2, .length_m, .provenance
 } AS object
 ORDER BY o.id

@@ -18,6 +18,7 @@ RETURN
   startNode(r) = s AS outgoing,
   r {.confidence, .origin, .cross_scale} AS relation,
   o {
-    .id, .key, .class, .scale, .name, .geometry, .state_id, .confidence, .source, .source_crs,
+    .id, .key, .class, .scale, .name, geometry: CASE WHEN $with_geometry THEN o.geometry END,
+  .state_id, .confidence, .source, .source_crs,
     .area_m2, .length_m, .provenance
   } AS other

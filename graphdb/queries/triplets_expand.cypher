@@ -1,5 +1,6 @@
 
 // Triplets of the anchored subjects o that meet the bbox, after the (subject, object) cursor.
+// Each side's geometry is read only when asked ($subject_geometry, $object_geometry).
 WITH o AS s
 WHERE s.scale >= $scale_min AND s.scale <= $scale_max
   AND s.minx <= $east AND s.maxx >= $west AND s.miny <= $north AND s.maxy >= $south
@@ -15,12 +16,14 @@ WHERE type(r) = $rel_type
   AND (s.id > $after_subject OR o.id > $after_object)
 RETURN
   s {
-    .id, .key, .class, .scale, .name, .geometry, .state_id, .confidence, .source, .source_crs,
+    .id, .key, .class, .scale, .name, geometry: CASE WHEN $subject_geometry THEN s.geometry END,
+    .state_id, .confidence, .source, .source_crs,
     .area_m2, .length_m, .provenance
   } AS subject,
   r {.confidence, .origin, .cross_scale} AS relation,
   o {
-    .id, .key, .class, .scale, .name, .geometry, .state_id, .confidence, .source, .source_crs,
+    .id, .key, .class, .scale, .name, geometry: CASE WHEN $object_geometry THEN o.geometry END,
+    .state_id, .confidence, .source, .source_crs,
     .area_m2, .length_m, .provenance
   } AS object
 ORDER BY s.id, o.id
