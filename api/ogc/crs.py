@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 import shapely
@@ -25,6 +26,9 @@ from graphdb.models import BBox
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_PREFIX = "http://www.opengis.net/def/crs/EPSG/0/"
 WGS84_EPSG = 4326
+
+Shapes = TypeVar("Shapes", BaseGeometry, NDArray[np.object_])
+"""One geometry or an array of them (shapely's functions take both)."""
 
 
 def epsg_uri(code: int) -> str:
@@ -63,8 +67,9 @@ def to_crs84_bbox(numbers: Sequence[float], code: int | None) -> BBox:
     return box
 
 
-def from_crs84(geometry: BaseGeometry, code: int | None) -> BaseGeometry:
-    """A CRS84 geometry in the CRS of ``code`` (unchanged for None: CRS84)."""
+def from_crs84(geometry: Shapes, code: int | None) -> Shapes:
+    """A CRS84 geometry, or an array of them, in the CRS of ``code`` (unchanged for None:
+    CRS84)."""
     if code is None:
         return geometry
     transformer = _transformer(code, to_crs84=False)

@@ -10,7 +10,7 @@ matching HTTP status, using the same error table as GraphQL (every bad parameter
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.errors import NotFound
@@ -70,10 +70,10 @@ def _limits(settings: ApiSettings) -> tuple[int, int]:
     return min(DEFAULT_LIMIT, maximum), maximum
 
 
-def _geojson(body: object, crs: int | None) -> JSONResponse:
-    """A GeoJSON answer with the ``Content-Crs`` header Part 2 asks for."""
+def _geojson(body: str, crs: int | None) -> Response:
+    """GeoJSON text (see ``api.ogc.features``) with the ``Content-Crs`` header Part 2 asks for."""
     uri = CRS84 if crs is None else epsg_uri(crs)
-    return JSONResponse(body, media_type=GEOJSON, headers={"Content-Crs": f"<{uri}>"})
+    return Response(body, media_type=GEOJSON, headers={"Content-Crs": f"<{uri}>"})
 
 
 class OgcEndpoints:
@@ -116,7 +116,7 @@ class OgcEndpoints:
         found = await self._collection(request)
         return JSONResponse(collection_doc(found, _base(_services(request).settings)))
 
-    async def items(self, request: Request) -> JSONResponse:
+    async def items(self, request: Request) -> Response:
         services = _services(request)
         found = await self._collection(request)
         default, maximum = _limits(services.settings)
@@ -132,7 +132,7 @@ class OgcEndpoints:
         href = items_href(found, _base(services.settings))
         return _geojson(feature_collection(page, query, href=href), query.crs)
 
-    async def item(self, request: Request) -> JSONResponse:
+    async def item(self, request: Request) -> Response:
         services = _services(request)
         found = await self._collection(request)
         crs = parse_item_crs(request.query_params, served_crs(found.source_crs))
