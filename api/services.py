@@ -2,7 +2,7 @@
 
 The graph driver is synchronous: resolvers call it through :func:`blocking`, which runs it in
 the thread pool so one slow query never stalls the event loop. Jobs are enqueued by task name
-with a Celery client that knows nothing of the workers' code.
+with a Celery client that knows nothing of the workers' code (``dispatch.queue``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.settings import ApiSettings
 from config.connections import REDIS_PROTOCOL
-from config.tasks import INGEST_TASKS, TASK_QUEUES
+from dispatch.queue import task_client
 from graphdb.alerts import AlertBook
-from graphdb.jobs import JobKind, JobStore
+from graphdb.jobs import JobStore
 from graphdb.lookups import Lookups
 from graphdb.repository import Neo4jGraph, open_graph
 
@@ -32,30 +32,6 @@ async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
-class TaskQueue:
-    """Enqueues jobs on the workers' broker by task name (``send_task``), never importing them."""
-
-    def __init__(self, broker_url: str, *, timeout_s: float) -> None:
-        self._app = Celery("orthograph-api", broker=broker_url, set_as_current=False)
-        self._app.conf.broker_connection_retry_on_startup = False
-        self._app.conf.broker_connection_timeout = timeout_s
-        self._app.conf.task_publish_retry_policy = {
-            "max_retries": 1,
-            "interval_start": 0,
-            "interval_step": timeout_s / 2,
-            "interval_max": timeout_s / 2,
-        }
-
-    def enqueue(self, kind: JobKind, job_id: str) -> None:
-        """Send the job's task (``config.tasks``) with its only argument, ``job_id``, to the
-        task's queue."""
-        task = INGEST_TASKS[kind]
-        self._app.send_task(task, kwargs={"job_id": job_id}, queue=TASK_QUEUES[task])
-
-    def close(self) -> None:
-        self._app.close()
-
-
 @dataclass
 class Services:
     """Everything resolvers reach; built once per process by :func:`open_services`."""
@@ -66,7 +42,8 @@ class Services:
     alerts: AlertBook
     jobs: JobStore
     redis: aioredis.Redis
-    queue: TaskQueue
+    queue: Celery
+    """Sends job tasks by name (:func:`dispatch.queue.send_job`)."""
 
     def close_sync(self) -> None:
         """Close the synchronous clients (the async Redis client is closed by :meth:`aclose`)."""
@@ -81,9 +58,10 @@ class Services:
 def open_services(settings: ApiSettings) -> Services:
     """Connect to Neo4j (schema brought up to date), Redis and the broker, every one with the
     request path's short timeouts (``graph_timeout_s``): a request meets a backend that is
-    down with 503 SERVICE_UNAVAILABLE in seconds, not after the drivers' minute of retries."""
+    down with 503 SERVICE_UNAVAILABLE in seconds, not after the drivers' minute of retries.
+    Reads end in Neo4j too when they outlast the request (``request_timeout_s``)."""
     timeout = settings.graph_timeout_s
-    graph = open_graph(settings, timeout_s=timeout)
+    graph = open_graph(settings, timeout_s=timeout, read_timeout_s=settings.request_timeout_s)
     return Services(
         settings=settings,
         graph=graph,
@@ -96,5 +74,5 @@ def open_services(settings: ApiSettings) -> Services:
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
         ),
-        queue=TaskQueue(settings.redis_url, timeout_s=timeout),
+        queue=task_client(settings.redis_url, timeout_s=timeout),
     )

@@ -18,6 +18,7 @@ from neo4j import (
     ManagedTransaction,
     NotificationDisabledClassification,
     Session,
+    unit_of_work,
 )
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
@@ -33,7 +34,8 @@ class GraphClient:
 
     ``attempts`` and ``backoff_s`` bound the outer retry (the driver's own retry of transient
     errors inside a managed transaction comes first); ``sleep`` is injectable so tests need not
-    wait.
+    wait. ``read_timeout_s`` asks the server to end a read transaction that runs longer (the
+    API's: a request given up on must not leave its query running in Neo4j).
     """
 
     def __init__(
@@ -44,9 +46,11 @@ class GraphClient:
         attempts: int = 4,
         backoff_s: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        read_timeout_s: float | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
+        self._read_timeout_s = read_timeout_s
         self._attempts = attempts
         self._backoff_s = backoff_s
         self._sleep = sleep
@@ -107,6 +111,8 @@ class GraphClient:
             return session.execute_write(work)
 
     def _session_read(self, work: Work[T]) -> T:
+        if self._read_timeout_s is not None:
+            work = unit_of_work(timeout=self._read_timeout_s)(work)
         with self._session() as session:
             return session.execute_read(work)
 

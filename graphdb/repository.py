@@ -307,16 +307,20 @@ def open_graph(
     batch_size: int = 5_000,
     migrate: bool = True,
     timeout_s: float | None = None,
+    read_timeout_s: float | None = None,
 ) -> Neo4jGraph:
     """Connect and (by default) bring the schema up to date: the start-up of every process.
 
     ``timeout_s``: fail fast (``GraphClient.connect``), one try, no backoff: an unreachable
-    Neo4j raises ``GraphUnavailable`` within about that long.
+    Neo4j raises ``GraphUnavailable`` within about that long. ``read_timeout_s``: the server
+    ends reads that run longer (``GraphClient``).
     """
     client = (
-        GraphClient.connect(connections)
+        GraphClient.connect(connections, read_timeout_s=read_timeout_s)
         if timeout_s is None
-        else GraphClient.connect(connections, timeout_s=timeout_s, attempts=1)
+        else GraphClient.connect(
+            connections, timeout_s=timeout_s, attempts=1, read_timeout_s=read_timeout_s
+        )
     )
     graph = Neo4jGraph(client, batch_size=batch_size)
     if migrate:
