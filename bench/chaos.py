@@ -50,6 +50,7 @@ from neo4j import Driver, GraphDatabase
 from bench._common import parser, write_result
 from bench.jobs import write_town
 from config.connections import PROJECT_ROOT, REDIS_PROTOCOL
+from dispatch.submit import submit_job
 from graphdb.client import GraphClient
 from graphdb.jobs import Job, JobKind, JobStatus, JobStore
 from graphdb.schema import apply_schema
@@ -62,7 +63,6 @@ from tests.workers.canonical import Snapshot, job_state_id, snapshot
 from tests.workers.scenes import BUILDINGS, write_scene
 from workers.app import app as celery_app
 from workers.settings import get_settings
-from workers.submit import submit_job
 
 CHAOS_ENV = {
     "ORTHOGRAPH_HOME": str(PROJECT_ROOT / ".orthograph" / "chaos"),

@@ -36,6 +36,7 @@ from shapely.geometry import LineString, box
 
 from bench._common import bench_settings, parser, write_result
 from config.connections import PROJECT_ROOT
+from dispatch.submit import submit_job
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobSpec, JobStatus, JobStore
 from graphdb.schema import apply_schema
@@ -43,7 +44,6 @@ from intake.store import stage_input
 from stack import up
 from workers.app import app as celery_app
 from workers.settings import get_settings
-from workers.submit import submit_job
 from workers.vector_job import run_vector_job
 
 HOUSES_PER_SIDE = 8

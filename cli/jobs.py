@@ -4,13 +4,15 @@ Submitting stages the input in the shared store, creates the job record and enqu
 the same file with the same parameters gives back the existing job. Errors become one line on
 stderr and an exit code from ``cli.errors`` (6 for a followed job that FAILED); no traceback.
 The job system (neo4j, celery) is imported inside the commands, so ``orthograph --help`` stays
-fast.
+fast. Jobs are enqueued by task name through ``dispatch`` and events read on the channel
+``config.tasks`` names: this module imports nothing of ``workers``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -20,10 +22,12 @@ import typer
 from cli.errors import JOB_FAILED, BadInput, cli_errors
 from cli.options import as_of_date, parse_ints
 from config.connections import REDIS_PROTOCOL
-from config.tasks import INGEST_TASKS
+from config.tasks import INGEST_TASKS, job_channel
 from intake.checks import check_input_file, check_job_fields
 
 if TYPE_CHECKING:
+    from celery import Celery
+
     from graphdb.jobs import Job, JobStore
 
 app = typer.Typer(help="Ingestion jobs run by the workers.", no_args_is_help=True)
@@ -31,6 +35,8 @@ app = typer.Typer(help="Ingestion jobs run by the workers.", no_args_is_help=Tru
 KINDS = tuple(INGEST_TASKS)
 STATUSES = ("QUEUED", "RUNNING", "COMMITTED", "FAILED")
 FOLLOW_POLL_S = 2.0
+BROKER_TIMEOUT_S = 10.0
+"""How long enqueueing waits for the broker before the command gives up (exit 5)."""
 
 T = TypeVar("T")
 
@@ -113,10 +119,9 @@ def submit(
     """Submit a job; prints the job (the existing one if this input was submitted before)."""
 
     def action() -> Job:
+        from dispatch.settings import get_job_settings
+        from dispatch.submit import submit_job
         from graphdb.jobs import JobKind
-        from workers.app import app as celery
-        from workers.settings import get_settings
-        from workers.submit import submit_job
 
         if kind not in KINDS:
             raise BadInput(f"kind must be one of {KINDS}, got {kind!r}")
@@ -139,16 +144,18 @@ def submit(
                 "replace": True if replace else None,
             },
         )
-        submitted = submit_job(
-            get_settings(),
-            celery,
-            kind=JobKind(kind),
-            path=path,
-            state=state,
-            area=name,
-            as_of=day,
-            options=options,
-        )
+        settings = get_job_settings()
+        with _task_client(settings.redis_url) as celery:
+            submitted = submit_job(
+                settings,
+                celery,
+                kind=JobKind(kind),
+                path=path,
+                state=state,
+                area=name,
+                as_of=day,
+                options=options,
+            )
         return submitted.job
 
     _print(_run(action), as_json)
@@ -201,13 +208,13 @@ def retry(
     when it is COMMITTED or alive)."""
 
     def action() -> Job:
-        from workers.app import app as celery
-        from workers.settings import get_settings
-        from workers.submit import enqueue
+        from dispatch.queue import send_job
+        from dispatch.settings import get_job_settings
 
-        stuck_after_s = get_settings().running_stale_s
-        job = _with_store(lambda store: store.retry(job_id, stuck_after_s=stuck_after_s))
-        enqueue(celery, job)
+        settings = get_job_settings()
+        job = _with_store(lambda store: store.retry(job_id, stuck_after_s=settings.running_stale_s))
+        with _task_client(settings.redis_url) as celery:
+            send_job(celery, job.kind, job.id)
         return job
 
     _print(_run(action), as_json)
@@ -225,25 +232,36 @@ def cancel(
 
 def _with_store(work: Callable[[JobStore], T]) -> T:
     """Run ``work`` with a job store on a fresh connection, closed afterwards."""
+    from dispatch.settings import get_job_settings
     from graphdb.client import GraphClient
     from graphdb.jobs import JobStore
-    from workers.settings import get_settings
 
-    client = GraphClient.connect(get_settings())
+    client = GraphClient.connect(get_job_settings())
     try:
         return work(JobStore(client))
     finally:
         client.close()
 
 
+@contextmanager
+def _task_client(broker_url: str) -> Iterator[Celery]:
+    """A Celery client that sends tasks by name (``dispatch.queue``), closed afterwards."""
+    from dispatch.queue import task_client
+
+    celery = task_client(broker_url, timeout_s=BROKER_TIMEOUT_S)
+    try:
+        yield celery
+    finally:
+        celery.close()
+
+
 def _follow(job: Job, as_json: bool) -> Job:
     """Print each change of the job until it ends: Redis events, with the graph as the truth."""
     import redis
 
-    from workers.events import job_channel
-    from workers.settings import get_settings
+    from dispatch.settings import get_job_settings
 
-    client = redis.Redis.from_url(get_settings().redis_url, protocol=REDIS_PROTOCOL)
+    client = redis.Redis.from_url(get_job_settings().redis_url, protocol=REDIS_PROTOCOL)
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(job_channel(job.id))
     try:

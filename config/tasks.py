@@ -43,3 +43,8 @@ ALERTS_CHANNEL: Final = "orthograph:alerts"
 
 JOB_PROGRESS_CHANNEL_PREFIX: Final = "orthograph:job:"
 """Per-job progress events are published on ``JOB_PROGRESS_CHANNEL_PREFIX + job_id``."""
+
+
+def job_channel(job_id: str) -> str:
+    """The Redis channel of one job's events (:data:`JOB_PROGRESS_CHANNEL_PREFIX` + id)."""
+    return JOB_PROGRESS_CHANNEL_PREFIX + job_id

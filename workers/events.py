@@ -13,13 +13,8 @@ from typing import Any
 
 import redis
 
-from config.tasks import JOB_PROGRESS_CHANNEL_PREFIX
+from config.tasks import job_channel
 from graphdb.jobs import Job
-
-
-def job_channel(job_id: str) -> str:
-    """The Redis channel of one job's events."""
-    return JOB_PROGRESS_CHANNEL_PREFIX + job_id
 
 
 def job_event(job: Job) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from celery import Celery, bootsteps
 
 from config.connections import REDIS_PROTOCOL
 from config.tasks import QUEUES
+from dispatch.queue import send_job
 from graphdb.errors import GraphError
 from graphdb.jobs import CANCELLED, Job, JobStatus
 from workers.context import WorkerContext, passing_context
@@ -50,7 +51,6 @@ from workers.errors import TRANSIENT, WorkerError
 from workers.events import publish_job
 from workers.lifecycle import fail_job
 from workers.settings import HEARTBEATS_MISSED, WorkerSettings, get_settings
-from workers.submit import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,9 @@ class ReconcileLoop:
         if not client.set(LOCK, self._node, nx=True, px=hold_ms):
             return None
         with passing_context() as ctx:
-            done = reconcile(ctx, self._settings, lambda job: enqueue(self._celery, job))
+            done = reconcile(
+                ctx, self._settings, lambda job: send_job(self._celery, job.kind, job.id)
+            )
         if done.reenqueued or done.requeued or done.failed or done.cleaned:
             log.info("reconciled: %s", done)
         return done

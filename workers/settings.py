@@ -1,4 +1,4 @@
-"""Settings of a worker process: the shared connections plus Celery's reliability knobs.
+"""Settings of a worker process: the job settings plus Celery's reliability knobs.
 
 Read once per process through :func:`get_settings` (cached), never at import time. The
 validators hold the invariants the Redis broker needs for exactly-once effects: a message that
@@ -19,8 +19,7 @@ from typing import Annotated, Self
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from config.connections import Connections
-from graphdb.jobs import STUCK_AFTER_S
+from dispatch.settings import JobSettings
 
 HEARTBEATS_MISSED = 3
 """Heartbeat intervals a job may miss on top of the longest retry delay before it is stale."""
@@ -28,8 +27,9 @@ VISIBILITY_MARGIN_S = 300.0
 """Least margin of the derived visibility timeout over the longest hold."""
 
 
-class WorkerSettings(Connections):
-    """Worker configuration; environment prefix ``ORTHOGRAPH_`` like every settings class."""
+class WorkerSettings(JobSettings):
+    """Worker configuration; environment prefix ``ORTHOGRAPH_`` like every settings class
+    (``running_stale_s`` comes from :class:`~dispatch.settings.JobSettings`)."""
 
     soft_time_limit_s: float = Field(
         default=3_300.0, gt=0, description="A task past this gets SoftTimeLimitExceeded: FAILED."
@@ -77,12 +77,6 @@ class WorkerSettings(Connections):
         gt=0,
         description="How often the process running a job's task records the job's heartbeat "
         "(and notices a cancel).",
-    )
-    running_stale_s: float = Field(
-        default=STUCK_AFTER_S,
-        gt=0,
-        description="A RUNNING job without heartbeat (and no message waiting) for this long "
-        "lost its worker: the reconciler requeues it.",
     )
     queued_stale_s: float = Field(
         default=600.0,

@@ -19,6 +19,7 @@ from api.jobs.inputs import ImageryJobInput, VectorJobInput, imagery_options, ve
 from api.jobs.sources import path_source, store_upload
 from api.jobs.types import Job, JobSubmission
 from api.services import Services, blocking
+from dispatch.queue import send_job
 from graphdb.jobs import JobKind, JobSpec, Option
 from intake.store import StagedInput, stage_options
 
@@ -64,7 +65,7 @@ class JobMutations:
         services = info.context.services
         job = await blocking(services.jobs.retry, str(id))
         try:
-            await blocking(services.queue.enqueue, job.kind, job.id)
+            await blocking(send_job, services.queue, job.kind, job.id)
         except (OperationalError, RedisError, OSError) as exc:
             raise Unavailable(
                 f"the task broker is unreachable ({exc}); the job stays QUEUED and the "
@@ -98,7 +99,7 @@ async def _submit(services: Services, request: _Request) -> JobSubmission:
     submitted = await blocking(services.jobs.submit, spec)
     if submitted.enqueue:
         try:
-            await blocking(services.queue.enqueue, request.kind, submitted.job.id)
+            await blocking(send_job, services.queue, request.kind, submitted.job.id)
         except (OperationalError, RedisError, OSError) as exc:
             reason = f"the task broker is unreachable ({exc}); submit the job again"
             await blocking(services.jobs.fail, submitted.job.id, reason)

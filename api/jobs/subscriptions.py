@@ -10,7 +10,7 @@ from api.context import Info
 from api.jobs.types import JobProgress
 from api.pubsub import subscribed
 from api.services import blocking
-from config.tasks import JOB_PROGRESS_CHANNEL_PREFIX
+from config.tasks import job_channel
 
 
 @strawberry.type
@@ -23,7 +23,7 @@ class JobSubscriptions:
         self, info: Info, id: strawberry.ID
     ) -> AsyncGenerator[JobProgress, None]:
         services = info.context.services
-        channel = JOB_PROGRESS_CHANNEL_PREFIX + str(id)
+        channel = job_channel(str(id))
         async with subscribed(services.redis, channel) as events:
             current = JobProgress.of(await blocking(services.jobs.get, str(id)))
             yield current

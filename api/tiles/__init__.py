@@ -1,4 +1,4 @@
-"""XYZ imagery tiles from the raster store's COGs, rendered with rio-tiler.
+"""XYZ imagery tiles from the raster store's COGs, rendered with rio-tiler (``cartography.tiles``).
 
 ``/tiles/{sha256}/{z}/{x}/{y}.png`` serves one Web Mercator tile of a registered raster (the
 ``(:Raster)`` node of that source hash, see ``graphdb.rasters``); ``/tiles/{sha256}/tilejson.json``

@@ -27,8 +27,9 @@ from api.http.caching import IMMUTABLE_MAX_AGE_S, REVALIDATE, conditional, entit
 from api.http.endpoint import http_endpoint
 from api.services import Services, blocking
 from api.settings import ApiSettings
-from api.tiles.render import TileCatalog, TileSource, describe, render_tile
-from graphdb.rasters import RasterRecord, RasterRegistry
+from cartography.tiles import TileCatalog, TileSource, describe, render_tile
+from graphdb.rasters import RasterRegistry
+from ingest.records import RasterRecord
 
 MAX_ZOOM = 24
 """Deepest zoom served (about 1 cm per pixel)."""

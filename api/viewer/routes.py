@@ -21,8 +21,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from api.services import Services
-from api.viewer.legend import legend
 from api.viewer.settings import ViewerSettings, get_viewer_settings
+from cartography.legend import legend
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 REQUIRED_ASSETS = ("maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css")

@@ -15,14 +15,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from config.tasks import ALERTS_CHANNEL
+from config.tasks import ALERTS_CHANNEL, job_channel
 from graphdb.diff import Alert, ChangeKind, Severity
 from graphdb.jobs import JobKind, JobSpec, JobStore
 from graphdb.repository import Neo4jGraph
 from graphdb.schema import apply_schema
 from tests.api.support import EDITOR_KEY, Api
 from workers.alerts import alert_feature, publish_features
-from workers.events import job_channel, publish_job
+from workers.events import publish_job
 
 ALERTS = """
 subscription($area: String, $min: Severity!) {

@@ -9,9 +9,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from api.viewer.legend import legend
 from api.viewer.routes import REQUIRED_ASSETS, viewer_routes
 from api.viewer.settings import ViewerSettings, get_viewer_settings
+from cartography.legend import legend
 from ingest.ontology import CLASS_IDS, PREDICATE_IDS, SCALE_DENOMINATORS
 from stack.settings import StackSettings
 from tests.api.support import Api, api_settings, serve_api

@@ -26,11 +26,11 @@ import pytest
 from celery import Celery
 
 from config.connections import PROJECT_ROOT
+from dispatch.submit import submit_job
 from graphdb.jobs import Job, JobKind, JobStatus, JobStore, Submitted
 from workers.app import DELIVERY_KEY
 from workers.app import app as celery_app
 from workers.settings import get_settings
-from workers.submit import submit_job
 
 BIN = Path(sys.executable).parent
 SEGMENTER = "tests.workers.scenes:colour_segmenter"
@@ -119,9 +119,8 @@ class Workers:
     """Settings of every worker started here (over ``TEST_SETTINGS``, under ``start``'s)."""
     started: list[Worker] = field(default_factory=list)
 
-    def start(
-        self, *, concurrency: int = 1, queues: str = "cpu,gpu,io", **settings: object
-    ) -> Worker:
+    def start(self, **settings: object) -> Worker:
+        """A worker of one pool child serving every queue, with ``settings`` overridden."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
@@ -133,8 +132,8 @@ class Workers:
         command = [
             str(BIN / "orthograph"),
             "worker",
-            f"--queues={queues}",
-            f"--concurrency={concurrency}",
+            "--queues=cpu,gpu,io",
+            "--concurrency=1",
             f"--hostname={name}",
             "--loglevel=info",
         ]
@@ -158,7 +157,7 @@ class Workers:
                 replies = self.app.control.ping(
                     destination=[name], timeout=1.0, connection=connection
                 )
-            return bool(replies) and len(worker.children()) >= concurrency
+            return bool(replies) and len(worker.children()) >= 1
 
         wait_until(ready, READY_WAIT_S, f"worker {name} to answer a ping", worker.tail)
         return worker

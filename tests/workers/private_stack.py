@@ -23,6 +23,7 @@ from celery import Celery
 from neo4j import Driver, GraphDatabase
 
 from config.connections import REDIS_PROTOCOL
+from dispatch.submit import submit_job
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobStore, Submitted
 from graphdb.schema import apply_schema
@@ -33,7 +34,6 @@ from stack.redis import RedisService
 from stack.settings import StackSettings
 from workers.app import celery_config
 from workers.settings import WorkerSettings
-from workers.submit import submit_job
 
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 KILL_WAIT_S = 30.0

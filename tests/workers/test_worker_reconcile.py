@@ -15,6 +15,7 @@ import redis
 from pydantic import ValidationError
 
 from config.tasks import INGEST_IMAGERY, INGEST_VECTOR
+from dispatch.queue import send_job
 from graphdb.job_tiles import TileResult
 from graphdb.jobs import CANCELLED, Job, JobKind, JobStatus, JobStore
 from tests.support.jobs import job_spec, queued_jobs
@@ -26,7 +27,6 @@ from workers.errors import JobCancelled
 from workers.heartbeat import INTERRUPT, JobWatch
 from workers.reconcile import LOCK, Reconciled, ReconcileLoop, reconcile, waiting_jobs
 from workers.settings import WorkerSettings, get_settings
-from workers.submit import enqueue
 
 SPEC = job_spec(state="reconcile-me")
 IMAGE = job_spec(kind=JobKind.IMAGERY, input_name="south.tif", state="reconcile-image")
@@ -66,7 +66,7 @@ def running_image(ctx: WorkerContext) -> Job:
 
 
 def send(job: Job) -> None:
-    enqueue(celery_app, job)
+    send_job(celery_app, job.kind, job.id)
 
 
 def test_a_queued_job_whose_message_was_lost_is_enqueued_again(

@@ -3,8 +3,9 @@
 The lists come from ``ingest.ontology`` (ids, labels, scales, geometry, definitions); this module
 adds only colours, so a class added to the ontology without a colour fails the viewer's tests
 rather than vanishing from the map. Colours follow topographic habit: water blue, vegetation
-green, built-up red-brown, transport orange and grey. The static renderer (``orthograph
-render``) uses the same colours.
+green, built-up red-brown, transport orange and grey. The map viewer serves :func:`legend` at
+``/map/legend.json`` and the static picture (``cartography.picture``, ``orthograph render``)
+draws in the same colours.
 """
 
 from __future__ import annotations

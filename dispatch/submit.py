@@ -1,12 +1,8 @@
 """Submitting a job: stage the input, MERGE the job record, enqueue it once.
 
-The CLI calls :func:`submit_job`. The API, which never imports ``workers``, does the same three
-steps: ``intake.store.stage_input`` into the same store, ``JobStore.submit`` from
-``graphdb.jobs``, then, only when ``Submitted.enqueue`` is True, ``send_task`` of the kind's
-task (``config.tasks.INGEST_TASKS``) with ``kwargs={"job_id": id}`` on its queue
-(``config.tasks.TASK_QUEUES``). The job id is in the message's arguments, so Flower and
-``celery inspect`` show which job a message belongs to; the task id stays Celery's own, fresh
-for each enqueue, so a requeued job starts with a clean delivery count.
+``orthograph jobs submit`` and the benchmarks call :func:`submit_job`; the API takes the same
+steps with its own error answers (``api.jobs.mutations``). A resubmitted input with the same
+parameters finds its job and enqueues nothing (``graphdb.jobs.Submitted.enqueue``).
 """
 
 from __future__ import annotations
@@ -17,16 +13,16 @@ from pathlib import Path
 
 from celery import Celery
 
-from config.tasks import INGEST_TASKS, TASK_QUEUES
+from config.connections import Connections
+from dispatch.queue import send_job
 from graphdb.client import GraphClient
-from graphdb.jobs import Job, JobKind, JobSpec, JobStore, Option, Submitted
+from graphdb.jobs import JobKind, JobSpec, JobStore, Option, Submitted
 from graphdb.schema import apply_schema
 from intake.store import stage_input, stage_options
-from workers.settings import WorkerSettings
 
 
 def submit_job(
-    settings: WorkerSettings,
+    settings: Connections,
     celery: Celery,
     *,
     kind: JobKind,
@@ -59,11 +55,5 @@ def submit_job(
     finally:
         client.close()
     if submitted.enqueue:
-        enqueue(celery, submitted.job)
+        send_job(celery, submitted.job.kind, submitted.job.id)
     return submitted
-
-
-def enqueue(celery: Celery, job: Job) -> None:
-    """Send the job's first task by name to its queue (submit, retry and the reconciler)."""
-    task = INGEST_TASKS[job.kind]
-    celery.send_task(task, kwargs={"job_id": job.id}, queue=TASK_QUEUES[task])

@@ -3,7 +3,9 @@
 A raster is drawn from its first three bands as RGB (one band as grey). Data other than 8-bit
 are stretched linearly between the 2nd and 98th percentile of each band, measured once per
 raster on a decimated read (at most ``STATS_MAX_SIZE`` pixels a side) and kept by
-:class:`TileCatalog`; the COG's mask or nodata becomes the PNG's alpha.
+:class:`TileCatalog`; the COG's mask or nodata becomes the PNG's alpha. The API's ``/tiles``
+serve these tiles, and the static picture (``cartography.picture``) draws a state's imagery
+with the same bands and stretch (:func:`describe`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from threading import Lock
 from rio_tiler.errors import TileOutsideBounds
 from rio_tiler.io import Reader
 
-from graphdb.rasters import RasterRecord
+from ingest.records import RasterRecord
 
 STATS_MAX_SIZE = 512
 """Longest side, pixels, of the decimated read that measures a raster's stretch."""
