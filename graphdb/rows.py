@@ -5,7 +5,8 @@ Everything derived is computed here, vectorised over the batch: WKB, centroid, b
 grid cell of the centroid), which let bbox queries find an object through its centroid, area
 and length in metres. A row is a
 plain dict of Neo4j-storable values, one entry per stored property (``objects_merge.cypher``
-sets each by name) plus the centroid's ``cx``/``cy``.
+sets each by name) plus the centroid's ``cx``/``cy`` and the class's node ``label`` (from the
+ontology's fixed set, ``CLASS_NODE_LABELS``: the only label text a write ever sets).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import shapely
 from graphdb import ids
 from graphdb.geometry import GeometryArray, cell_ids, measures
 from graphdb.validate import CanonicalRelation
+from ingest.ontology import CLASS_NODE_LABELS
 from ingest.records import MapObject
 
 Row = dict[str, Any]
@@ -50,6 +52,7 @@ def object_rows(state_id: str, objects: Sequence[MapObject], geoms: GeometryArra
                 "id": ids.object_id(state_id, obj.scale, obj.cls, obj.key),
                 "key": obj.key,
                 "class": obj.cls,
+                "label": CLASS_NODE_LABELS[obj.cls],
                 "scale": int(obj.scale),
                 "name": obj.name,
                 "geometry": wkb[i],

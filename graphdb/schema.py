@@ -23,15 +23,20 @@ Why these indexes (see README.md for the queries they serve):
   ``JobTile.job_id`` range: job listings and a job's tile results.
 - ``Raster.sha256`` unique: registering one image from two jobs at once keeps one node
   (``graphdb.rasters``).
+- No index for the class labels (``:Bridge``, version 5): the database's token lookup index
+  finds the nodes of a label, and every read of the services filters on the ``Object``
+  indexes above; a label index per class would add 32 indexes for every write to keep.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import LiteralString
 
 from graphdb import queries
 from graphdb.client import GraphClient
+from ingest.ontology import CLASS_NODE_LABELS
 
 
 @dataclass(frozen=True)
@@ -40,13 +45,15 @@ class Migration:
 
     ``backfills`` are data updates that each handle one batch and return the number of nodes
     they changed as ``n``; each is repeated until it changes nothing, so a big graph is migrated
-    in bounded transactions and an interrupted migration resumes where it stopped.
+    in bounded transactions and an interrupted migration resumes where it stopped. They take
+    ``params`` (values from the code, such as the ontology's labels, never spliced into text).
     """
 
     version: int
     description: str
     statements: tuple[LiteralString, ...]
     backfills: tuple[LiteralString, ...] = ()
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -127,6 +134,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "RETURN count(s) AS n",
         ),
     ),
+    Migration(
+        5,
+        "each object carries its class as a second label and its state's name",
+        (),
+        backfills=(
+            # Objects written before version 5 have the one label Object. The writer sets both
+            # on every MERGE since; an object's class never changes (its id hashes the class).
+            "MATCH (o:Object) WHERE size(labels(o)) = 1 AND o.class IS NOT NULL "
+            "WITH o LIMIT 10000 "
+            "OPTIONAL MATCH (s:MapState {id: o.state_id}) "
+            "SET o:$($labels[o.class]), o.state = s.name "
+            "RETURN count(o) AS n",
+        ),
+        params={"labels": dict(CLASS_NODE_LABELS)},
+    ),
 )
 
 
@@ -148,7 +170,7 @@ def apply_schema(client: GraphClient, migrations: tuple[Migration, ...] = MIGRAT
         for statement in migration.statements:
             client.schema(statement)
         for backfill in migration.backfills:
-            _backfill(client, backfill)
+            _backfill(client, backfill, migration.params)
         _record(client, migration)
         current = migration.version
     if pending:
@@ -156,8 +178,8 @@ def apply_schema(client: GraphClient, migrations: tuple[Migration, ...] = MIGRAT
     return current
 
 
-def _backfill(client: GraphClient, query: LiteralString) -> None:
-    while client.write(lambda tx: tx.run(query).single(strict=True)["n"]):
+def _backfill(client: GraphClient, query: LiteralString, params: Mapping[str, object]) -> None:
+    while client.write(lambda tx: tx.run(query, dict(params)).single(strict=True)["n"]):
         pass
 
 

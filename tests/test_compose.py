@@ -106,6 +106,15 @@ def test_neo4j_service(services: dict[str, dict[str, Any]], compose: dict[str, A
     assert "cypher-shell" in " ".join(neo4j["healthcheck"]["test"])
 
 
+def test_neo4j_loads_the_launchers_plugins(services: dict[str, dict[str, Any]]) -> None:
+    """The image loads the same function jars as the local launcher (``orthograph.wkt``)."""
+    neo4j = services["neo4j"]
+    assert "./graphdb/launcher/target/plugins:/plugins:ro" in neo4j["volumes"]
+    assert neo4j["environment"]["NEO4J_server_directories_plugins"] == "/plugins"
+    pom = (ROOT / "graphdb" / "launcher" / "pom.xml").read_text()
+    assert "<outputDirectory>${project.build.directory}/plugins</outputDirectory>" in pom
+
+
 def test_redis_service(services: dict[str, dict[str, Any]], compose: dict[str, Any]) -> None:
     redis = services["redis"]
     assert re.fullmatch(r"redis:7(\.\d+)*(-[a-z]+)?", redis["image"]), redis["image"]

@@ -1,7 +1,10 @@
+MATCH (s:MapState {id: $state_id})
 UNWIND $rows AS row
 MERGE (o:Object {id: row.id})
 SET
+  o:$(row.label),
   o.state_id = $state_id,
+  o.state = s.name,
   o.key = row.key,
   o.class = row.class,
   o.scale = row.scale,

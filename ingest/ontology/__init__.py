@@ -8,11 +8,13 @@ library, so the API process can import it without torch or GDAL.
 - ``classes``: the 32 object classes with their scales, geometry and OSM tags;
 - ``osm``: classifying an OSM feature by its tags, and its vertical layer;
 - ``predicates``: the 16 predicates with their definitions, inverses and storage direction;
-- ``names``: the UPPER_SNAKE spelling used by GraphQL enums and Neo4j relationship types.
+- ``names``: the UPPER_SNAKE spelling used by GraphQL enums and Neo4j relationship types, and
+  the PascalCase one of the class labels of object nodes.
 """
 
 from ingest.ontology.classes import (
     CLASS_IDS,
+    CLASS_NODE_LABELS,
     CLASSES,
     LAND_COVER_CLASSES,
     STUFF_CLASSES,
@@ -20,7 +22,7 @@ from ingest.ontology.classes import (
     classes_at,
     get_class,
 )
-from ingest.ontology.names import graphql_enum_name
+from ingest.ontology.names import graphql_enum_name, node_label
 from ingest.ontology.osm import OSM_KEYS, OSM_PRECEDENCE, classify_osm, osm_layer
 from ingest.ontology.predicates import (
     ADJACENT_MAX_OVERLAP,
@@ -54,6 +56,7 @@ __all__ = [
     "ALONG_MIN_SHARE",
     "CLASSES",
     "CLASS_IDS",
+    "CLASS_NODE_LABELS",
     "COMPOSITE_CLASSES",
     "INSIDE_MIN_SHARE",
     "LAND_COVER_CLASSES",
@@ -80,6 +83,7 @@ __all__ = [
     "get_predicate",
     "get_scale",
     "graphql_enum_name",
+    "node_label",
     "osm_layer",
     "relationship_type",
 ]

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from ingest.errors import UnknownClass
-from ingest.ontology.names import unknown_id_message
+from ingest.ontology.names import node_label, unknown_id_message
 from ingest.ontology.scales import get_scale
 from ingest.ontology.tags import OsmTagRule, tag
 
@@ -163,6 +163,11 @@ CLASSES: Mapping[str, ObjectClass] = MappingProxyType(
 
 CLASS_IDS: tuple[str, ...] = tuple(CLASSES)
 """Class ids in a fixed order; a class's index here is its index in the model."""
+
+CLASS_NODE_LABELS: Mapping[str, str] = MappingProxyType({c: node_label(c) for c in CLASS_IDS})
+"""The Neo4j label of each class (``bridge`` -> ``Bridge``): every object node carries its class's
+label beside ``Object``. Labels cannot be Cypher parameters or be checked by the database, so the
+graph writes only labels taken from this fixed set."""
 
 STUFF_CLASSES: frozenset[str] = frozenset(
     {"bare_ground", "vegetation", "forest", "cropland", "wetland", "water_body", "road"}

@@ -1,8 +1,9 @@
-"""Identifier spelling shared by the ontology: enum names and helpful "unknown id" messages.
+"""Identifier spelling shared by the ontology: enum names, node labels, "unknown id" messages.
 
 Ontology ids are lower_snake_case everywhere (Python, Neo4j properties, exports); GraphQL enum
-values and Neo4j relationship types spell the same id in UPPER_SNAKE_CASE. Keeping the one
-conversion here means the API, the graph and the model can never disagree on a spelling.
+values and Neo4j relationship types spell the same id in UPPER_SNAKE_CASE, and the class label
+of an object node in PascalCase (``water_body`` <-> ``WATER_BODY`` <-> ``:WaterBody``). Keeping
+the conversions here means the API, the graph and the model can never disagree on a spelling.
 """
 
 from __future__ import annotations
@@ -20,12 +21,25 @@ def graphql_enum_name(identifier: str) -> str:
     Raises ValueError for anything that is not lower_snake_case, so a typo or an already
     converted name is caught where it is made rather than turning into a second spelling.
     """
+    return _checked(identifier).upper()
+
+
+def node_label(identifier: str) -> str:
+    """The PascalCase spelling of a lower_snake ontology id: "water_body" -> "WaterBody".
+
+    The Neo4j convention for node labels, so ``MATCH (b:Bridge)`` reads as Cypher users expect.
+    Raises ValueError for anything that is not lower_snake_case, like :func:`graphql_enum_name`.
+    """
+    return "".join(word.capitalize() for word in _checked(identifier).split("_"))
+
+
+def _checked(identifier: str) -> str:
     if not _LOWER_SNAKE.fullmatch(identifier):
         raise ValueError(
             f"{identifier!r} is not a lower_snake_case ontology id; "
             "pass the id as the ontology spells it (e.g. 'passing_over')"
         )
-    return identifier.upper()
+    return identifier
 
 
 def unknown_id_message(kind: str, given: object, valid: Iterable[object]) -> str:

