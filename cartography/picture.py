@@ -34,9 +34,9 @@ from cartography.legend import CLASS_COLOURS
 from cartography.scene import Scene
 from cartography.tiles import describe
 from graphdb.models import BBox, GraphObject, Triplet
-from graphdb.rasters import RasterRecord
 from ingest.geo import local_utm_epsg
 from ingest.ontology import CLASS_IDS, CLASSES
+from ingest.records import RasterRecord
 
 
 def draw(scene: Scene, out: Path, *, width: int, imagery: bool = True) -> None:

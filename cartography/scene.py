@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from shapely.geometry import box
 
 from graphdb.models import BBox, GraphObject, Triplet
-from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.rasters import RasterRegistry
 from graphdb.repository import Neo4jGraph
 from ingest.ontology import PREDICATES
+from ingest.records import RasterRecord
 
 DEFAULT_PREDICATES = tuple(
     p.id for p in PREDICATES.values() if p.stored and p.id not in ("nearby", "distant")

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -42,6 +41,7 @@ from intake.checks import check_input_file, check_name, check_options
 from intake.opened import private_copy
 
 if TYPE_CHECKING:
+    from config.connections import Connections
     from graphdb.publish import Published
     from ingest.imagery.profile import StageTimes
     from ingest.imagery.segmenter import Segmenter
@@ -211,7 +211,6 @@ def imagery(
     from config.connections import Connections
     from graphdb.diff.evidence import evidence_of
     from graphdb.publish import publish_scene_graph
-    from graphdb.rasters import RasterRecord
     from graphdb.repository import open_graph
     from ingest.imagery.acquired import acquisition_date
     from ingest.imagery.pipeline import build_imagery_scene_graph
@@ -219,8 +218,9 @@ def imagery(
     from ingest.raster import open_raster
     from ingest.raster.content import require_pixels
     from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
-    from ingest.rasterstore import RasterStore, default_store_uri
+    from ingest.rasterstore import RasterStore
 
+    settings = Connections()
     times = StageTimes()
     with cli_errors("ingest"), ExitStack() as held:
         check_input_file(path)
@@ -230,7 +230,7 @@ def imagery(
         band_list = parse_bands(bands)
         check_options({"tile_size": tile_size, "overlap": overlap})
         with times.stage("copy"):
-            source = held.enter_context(private_copy(path, Connections().home)).path
+            source = held.enter_context(private_copy(path, settings.home)).path
         held.enter_context(_shown_as(source, path))
         with times.stage("validate"):
             info = open_raster(str(source), band_list)
@@ -241,8 +241,8 @@ def imagery(
             _warn_untrained(segmenter)
         day = given_day or _acquired(source, acquisition_date)
         with times.stage("store"):
-            stored = RasterStore(default_store_uri()).put(info)
-        held.push(_discard_on_failure(stored.sha256))
+            stored = RasterStore(settings.raster_store_uri).put(info)
+        held.push(_discard_on_failure(stored.sha256, settings))
         with _progress() as bar:
             tasks: dict[str, TaskID] = {}
 
@@ -260,7 +260,7 @@ def imagery(
                 progress=advance,
                 profile=times,
             )
-            with times.stage("publish"), open_graph(Connections()) as graph:
+            with times.stage("publish"), open_graph(settings) as graph:
                 published = publish_scene_graph(
                     graph,
                     scene,
@@ -270,8 +270,8 @@ def imagery(
                     source=f"imagery:{path.name} sha256:{stored.sha256[:16]} "
                     f"model:{segmenter.name}{' (untrained)' if segmenter.random_init else ''}",
                     replace=replace,
-                    rasters=[RasterRecord(**asdict(stored))],
-                    evidence=evidence_of(segmenter),
+                    rasters=[stored],
+                    evidence=evidence_of(segmenter, settings.raster_store_uri),
                 )
     print_summary(scene, published)
     typer.echo(f"raster stored at {stored.uri}")
@@ -291,23 +291,22 @@ def _shown_as(copy: Path, given: Path) -> Iterator[None]:
         raise
 
 
-def _discard_on_failure(sha256: str) -> Callable[..., None]:
+def _discard_on_failure(sha256: str, settings: Connections) -> Callable[..., None]:
     """An exit callback that, when the ingest failed, deletes the stored COG of ``sha256``
     unless a state registers it (an earlier ingest of the same image), so a failed ingest
     leaves no unregistered raster; if Neo4j cannot tell, the COG is kept and the error says so."""
-    from config.connections import Connections
     from graphdb.errors import GraphError
     from graphdb.rasters import RasterRegistry
     from graphdb.repository import open_graph
-    from ingest.rasterstore import RasterStore, default_store_uri
+    from ingest.rasterstore import RasterStore
 
     def discard(kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
         if error is None:
             return
         try:
-            with open_graph(Connections()) as graph:
+            with open_graph(settings) as graph:
                 if RasterRegistry(graph.client).get(sha256) is None:
-                    RasterStore(default_store_uri()).discard(sha256)
+                    RasterStore(settings.raster_store_uri).discard(sha256)
         except GraphError as unknown:
             error.add_note(f"the stored raster {sha256} is kept ({unknown}).")
 

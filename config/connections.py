@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Connections(BaseSettings):
-    """Neo4j, Redis and the state folder. Environment prefix ``ORTHOGRAPH_``."""
+    """Neo4j, Redis, the state folder and the raster store. Environment prefix ``ORTHOGRAPH_``."""
 
     model_config = SettingsConfigDict(env_prefix="ORTHOGRAPH_", extra="ignore")
 
@@ -36,3 +36,13 @@ class Connections(BaseSettings):
     neo4j_password: SecretStr = SecretStr("orthograph-local")
     neo4j_database: str = "neo4j"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    raster_store: str | None = Field(
+        default=None,
+        description="Where the raster store keeps ingested images as COGs: a folder or an "
+        "fsspec URL every host reaches (s3://bucket/rasters); unset: <home>/rasters.",
+    )
+
+    @property
+    def raster_store_uri(self) -> str:
+        """The raster store's root: ``raster_store``, else the ``rasters`` folder of ``home``."""
+        return self.raster_store or str(self.home / "rasters")

@@ -24,10 +24,10 @@ from graphdb.diff import Alert, StateDiff
 from graphdb.diff.evidence import EvidenceSource
 from graphdb.errors import GraphError
 from graphdb.models import MapState, StateStatus, WriteCounts
-from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.rasters import RasterRegistry
 from graphdb.repository import GraphRepository, Neo4jGraph
 from ingest.ontology import SCALE_DENOMINATORS
-from ingest.records import SceneGraph
+from ingest.records import RasterRecord, SceneGraph
 
 Progress = Callable[[str], None]
 

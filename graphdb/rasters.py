@@ -21,33 +21,11 @@ from typing import Any
 
 import shapely
 from neo4j import ManagedTransaction
-from shapely.geometry.base import BaseGeometry
 
 from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidRecord, StateNotFound
-
-
-@dataclass(frozen=True, slots=True)
-class RasterRecord:
-    """One stored raster, as ``ingest.rasterstore.StoredRaster`` describes it.
-
-    ``footprint`` is a WGS84 (lon/lat) polygon; ``gsd_m`` metres per pixel; ``epsg`` None for a
-    CRS without an EPSG code (``crs_wkt`` always says what it is).
-    """
-
-    sha256: str
-    uri: str
-    source_name: str
-    footprint: BaseGeometry
-    crs_wkt: str
-    epsg: int | None
-    gsd_m: float
-    width: int
-    height: int
-    count: int
-    dtype: str
-    size_bytes: int
+from ingest.records import RasterRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,31 @@ class Relation:
     cross_scale: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class RasterRecord:
+    """One image kept in the raster store, as the store describes it and the graph registers it.
+
+    ``sha256`` is the SHA-256 of the source file (the store's key); ``uri`` where any host reads
+    the COG (a local path or a URL GDAL opens); ``source_name`` the file name it came from;
+    ``footprint`` the WGS84 outline (lon/lat) of its pixel grid; ``crs_wkt``/``epsg`` its CRS
+    (``epsg`` None for a CRS without a code); ``gsd_m`` its ground sample distance in metres;
+    ``width``/``height`` in pixels; ``count`` bands of ``dtype``; ``size_bytes`` of the COG.
+    """
+
+    sha256: str
+    uri: str
+    source_name: str
+    footprint: BaseGeometry
+    crs_wkt: str
+    epsg: int | None
+    gsd_m: float
+    width: int
+    height: int
+    count: int
+    dtype: str
+    size_bytes: int
+
+
 @dataclass(slots=True)
 class SceneGraph:
     """Everything one ingest produces for one map state: objects at every scale and relations.

@@ -367,9 +367,11 @@ class ImagerySegmenter:
         """The classes the model was trained on: what its map states observe."""
         return tuple(self.segmenter.classes)
 
-    def evidence(self) -> ImageEvidence | None:
-        """Change evidence from this model's pixel maps (``model.change``): a dense model with
-        DINOv2 tokens, trained weights and a calibration file; else None."""
+    def evidence(self, raster_store: str) -> ImageEvidence | None:
+        """Change evidence from this model's pixel maps (``model.change``), kept beside the
+        images in the store at ``raster_store``: a dense model with DINOv2 tokens, trained
+        weights and a calibration file; else None."""
+        from ingest.rasterstore import RasterStore
         from model.change.calibration import CALIBRATION_FILE, Calibration
         from model.change.source import ImageEvidence
         from model.dense.segmenter import DenseSegmenter
@@ -382,7 +384,7 @@ class ImagerySegmenter:
             or not CALIBRATION_FILE.is_file()
         ):
             return None
-        return ImageEvidence(model, self.model_tag, Calibration.load())
+        return ImageEvidence(model, self.model_tag, Calibration.load(), RasterStore(raster_store))
 
     def segment(self, tiles: Sequence[RasterPixels], scale: int) -> list[TileSegmentation]:
         """One ``TileSegmentation`` per tile, with only classes drawn at ``scale``."""

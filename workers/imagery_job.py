@@ -35,7 +35,7 @@ from graphdb.diff.evidence import evidence_of
 from graphdb.job_tiles import TileResult
 from graphdb.jobs import Job, JobStatus, JobStore
 from graphdb.models import StateStatus
-from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.rasters import RasterRegistry
 from ingest.imagery.assemble import LevelPieces, assemble_scene_graph
 from ingest.imagery.profile import StageTimes
 from ingest.imagery.segmenter import Segmenter
@@ -53,7 +53,7 @@ from ingest.raster import (
 )
 from ingest.raster.content import require_pixels
 from ingest.raster.tiles import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
-from ingest.rasterstore import RasterStore, default_store_uri
+from ingest.rasterstore import RasterStore
 from ingest.records import SceneGraph
 from ingest.vectorise import TilePolygon
 from intake.checks import check_job_fields
@@ -119,8 +119,8 @@ def plan_imagery_job(job_id: str) -> ImageryPlan | None:
     )
     begin_state(ctx, job, footprint_wgs84(info.transform, info.width, info.height, info.crs))
     report(ctx, job, 0.02, "storing the image")
-    stored = RasterStore(default_store_uri()).put(info)
-    RasterRegistry(ctx.graph.client).register(job.state, [RasterRecord(**asdict(stored))])
+    stored = RasterStore(ctx.settings.raster_store_uri).put(info)
+    RasterRegistry(ctx.graph.client).register(job.state, [stored])
     ctx.jobs.plan_tiles(job.id, len(tiles), [level.scale for level in levels])
     done = ctx.jobs.tile_keys(job.id)
     missing = [t for t in tiles if (t.scale, t.row, t.col) not in done]
@@ -199,7 +199,11 @@ def finish_imagery_job(job_id: str) -> Outcome | None:
         ctx.graph.write(job.state, scene.objects, scene.relations)
         state = commit_state(ctx, job, scene.observed)
     ctx.jobs.drop_tiles(job_id)
-    evidence = None if job.alerts_published else evidence_of(ctx.segmenter())
+    evidence = (
+        None
+        if job.alerts_published
+        else evidence_of(ctx.segmenter(), ctx.settings.raster_store_uri)
+    )
     return complete_job(ctx, job, state, job.scales, evidence)
 
 

@@ -71,11 +71,13 @@ class EvidenceSource(Protocol):
     ) -> ChangeEvidence | None: ...
 
 
-def evidence_of(segmenter: object) -> EvidenceSource | None:
-    """The evidence source a segmenter offers (its ``evidence()``), None when it has none (a
-    ground-truth segmenter, a model without the maps evidence needs)."""
+def evidence_of(segmenter: object, raster_store: str) -> EvidenceSource | None:
+    """The evidence source a segmenter offers (its ``evidence(raster_store)``), None when it has
+    none (a ground-truth segmenter, a model without the maps evidence needs). ``raster_store``
+    is the store root of the calling process's settings, where the evidence keeps the maps it
+    derives from the stored images."""
     offer = getattr(segmenter, "evidence", None)
-    return None if offer is None else offer()
+    return None if offer is None else offer(raster_store)
 
 
 def judge(

@@ -2,7 +2,7 @@
 
 ``pipeline.build_imagery_scene_graph`` is the entry point; ``segmenter`` fixes what a model must
 answer per tile (and loads one by name), ``assemble`` turns the segmented tiles of every scale
-into the scene graph (shared with the workers' fan-out), ``groundtruth`` answers from labels
-(tests and evaluation only), ``triplets`` maps the model's per-tile relations onto merged
-objects, ``profile`` times the stages.
+into the scene graph (shared with the workers' fan-out), ``labels`` reads class-code labels
+onto tile grids, ``triplets`` maps the model's per-tile relations onto merged objects,
+``profile`` times the stages.
 """

@@ -12,10 +12,10 @@ Calls are batched: ``segment`` takes several tiles of one level at once so a GPU
 them as one batch; it must answer one ``TileSegmentation`` per tile, in order.
 
 The MSGG-AI network provides its segmenter through ``model.inference.load_segmenter``
-(``checkpoint`` path or None); :class:`~ingest.imagery.groundtruth.GroundTruthSegmenter` answers
-from labels, for tests and evaluation only. Callers name the factory they want as
-``module:function`` and get it through :func:`load_segmenter` (the CLI names the MSGG-AI one,
-a worker the one its ``ORTHOGRAPH_SEGMENTER`` setting names), so ingest imports no model.
+(``checkpoint`` path or None); the tests answer from labels (``tests.support.groundtruth``).
+Callers name the factory they want as ``module:function`` and get it through
+:func:`load_segmenter` (the CLI names the MSGG-AI one, a worker the one its
+``ORTHOGRAPH_SEGMENTER`` setting names), so ingest imports no model.
 """
 
 from __future__ import annotations

@@ -20,41 +20,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from shapely.geometry import Polygon
 
 from ingest.errors import RasterStoreError
 from ingest.raster import RasterInfo, footprint_wgs84
 from ingest.rasterstore.cog import validate_cog, write_cog
+from ingest.records import RasterRecord
 from intake.digest import sha256_file
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRaster:
-    """One raster in the store, as the registry in the graph records it.
-
-    ``uri`` is where any host reads the COG (a local path or a URL GDAL opens);
-    ``footprint`` the WGS84 outline (lon/lat) of its pixel grid; ``crs_wkt``/``epsg`` its CRS
-    (``epsg`` None for a CRS without a code); ``gsd_m`` its ground sample distance in metres;
-    ``width``/``height`` in pixels; ``count`` bands of ``dtype``; ``size_bytes`` of the COG;
-    ``source_name`` the file name it came from.
-    """
-
-    sha256: str
-    uri: str
-    source_name: str
-    footprint: Polygon
-    crs_wkt: str
-    epsg: int | None
-    gsd_m: float
-    width: int
-    height: int
-    count: int
-    dtype: str
-    size_bytes: int
 
 
 def _local_root(root: str) -> Path | None:
@@ -97,7 +70,7 @@ class RasterStore:
             return str(self._local / sha256[:2] / f"{sha256}.tif")
         return f"{self.root}/{sha256[:2]}/{sha256}.tif"
 
-    def put(self, info: RasterInfo) -> StoredRaster:
+    def put(self, info: RasterInfo) -> RasterRecord:
         """Store the validated raster ``info`` (a local file) as a COG and describe it."""
         source = Path(info.path)
         if not source.is_file():
@@ -112,7 +85,7 @@ class RasterStore:
             if self._local is not None
             else self._put_remote(source, uri)
         )
-        return StoredRaster(
+        return RasterRecord(
             sha256=sha256,
             uri=uri,
             source_name=source.name,

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from shapely.geometry.base import BaseGeometry
 
 from ingest.errors import NoApplicableScale
-from ingest.rasterstore import RasterStore, default_store_uri
+from ingest.rasterstore import RasterStore
 from model.change.calibration import Calibration
 from model.change.evidence import PairEvidence
 from model.change.maps import level_maps
@@ -27,19 +27,20 @@ StoredImage = tuple[str, str]
 
 
 class ImageEvidence:
-    """Evidence from ``model`` (weights named ``model_tag``) with ``calibration``."""
+    """Evidence from ``model`` (weights named ``model_tag``) with ``calibration``; the maps it
+    derives from an image are kept in ``store`` beside it."""
 
     def __init__(
         self,
         model: DenseSegmenter,
         model_tag: str,
         calibration: Calibration,
-        store: RasterStore | None = None,
+        store: RasterStore,
     ) -> None:
         self._model = model
         self._tag = model_tag
         self._calibration = calibration
-        self._store = store or RasterStore(default_store_uri())
+        self._store = store
         if calibration.model_tag != model_tag:
             log.warning(
                 "change evidence: the calibration was tuned for model %s, not %s; its "

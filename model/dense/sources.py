@@ -36,7 +36,7 @@ import numpy as np
 from affine import Affine
 from rasterio.windows import Window
 
-from ingest.imagery.groundtruth import RasterLabels, VectorLabels
+from ingest.imagery.labels import RasterLabels, VectorLabels
 from ingest.raster import RasterInfo, footprint_wgs84, open_raster, read_pixels
 from model.datasets.splits import group_by_footprint
 from model.dense.labelsets import ALL, UNKNOWN, bit, bits

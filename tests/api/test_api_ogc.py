@@ -104,6 +104,13 @@ def _link(body: dict[str, Any], rel: str) -> str | None:
     return next((link["href"] for link in body["links"] if link["rel"] == rel), None)
 
 
+def _href(body: dict[str, Any], rel: str) -> str:
+    """The ``rel`` link of a page that must have one."""
+    link = _link(body, rel)
+    assert link is not None, f"no {rel!r} link among {body['links']}"
+    return link
+
+
 def keys(page: dict[str, Any]) -> list[str]:
     return [f["properties"]["key"] for f in page["features"]]
 
@@ -177,7 +184,7 @@ def test_required_endpoints(api: Api, town: Town) -> None:
     assert items.headers["content-type"].startswith("application/geo+json")
     page = items.json()
     assert (page["numberReturned"], page["numberMatched"]) == (1, 2)
-    rest = api.http.get(_link(page, "next")).json()
+    rest = api.http.get(_href(page, "next")).json()
     assert keys(page) + keys(rest) == sorted(["B1", "B2"], key=lambda k: town.ids[k])
     one = page["features"][0]
     single = api.http.get(f"/ogc/collections/town-2024_10000_polygons/items/{one['id']}")
@@ -204,13 +211,13 @@ def test_counts_and_the_next_and_prev_chain(small_pages: Api, town: Town) -> Non
     in_order = sorted(LINE_KEYS, key=lambda k: town.ids[k])
     assert [k for page in chain for k in keys(page)] == in_order
     assert _link(chain[0], "prev") is None and _link(chain[-1], "next") is None
-    back = small_pages.http.get(_link(chain[2], "prev")).json()
+    back = small_pages.http.get(_href(chain[2], "prev")).json()
     assert keys(back) == keys(chain[1])
-    assert keys(small_pages.http.get(_link(back, "prev")).json()) == keys(chain[0])
-    assert keys(small_pages.http.get(_link(back, "next")).json()) == keys(chain[2])
+    assert keys(small_pages.http.get(_href(back, "prev")).json()) == keys(chain[0])
+    assert keys(small_pages.http.get(_href(back, "next")).json()) == keys(chain[2])
     clamped = small_pages.http.get(f"{LINES}/items", params={"limit": 1000}).json()
     assert clamped["numberReturned"] == SMALL_LIMIT
-    assert f"limit={SMALL_LIMIT}" in _link(clamped, "next")
+    assert f"limit={SMALL_LIMIT}" in _href(clamped, "next")
     default = pages(small_pages, f"{LINES}/items")
     assert [page["numberReturned"] for page in default] == [4, 2]
 
@@ -230,7 +237,7 @@ def test_class_filter(api: Api, town: Town) -> None:
     assert bridges["numberMatched"] == 3
     both = api.http.get(f"{LINES}/items", params={"class": "bridge,river", "limit": 2}).json()
     assert both["numberMatched"] == 5 and both["numberReturned"] == 2
-    assert "class=bridge%2Criver" in _link(both, "next")
+    assert "class=bridge%2Criver" in _href(both, "next")
     description = bad(api, f"{LINES}/items", {"class": "bridges"})
     assert "class" in description and "'bridges'" in description
 

@@ -4,14 +4,13 @@ only when reads need no key, and links that start with the configured public URL
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 import morecantile
 import pytest
 
-from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.rasters import RasterRegistry
 from graphdb.repository import Neo4jGraph
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
@@ -28,7 +27,7 @@ PUBLIC_URL = "https://maps.example/orthograph"
 def raster(repo: Neo4jGraph, town: Town, tmp_path: Path) -> str:
     """The SHA-256 of an RGB image in a raster store, registered as a source of ``town-2025``."""
     stored = RasterStore(tmp_path / "rasters").put(open_raster(str(sample(IMAGE))))
-    RasterRegistry(repo.client).register(town.new, [RasterRecord(**asdict(stored))])
+    RasterRegistry(repo.client).register(town.new, [stored])
     return stored.sha256
 
 

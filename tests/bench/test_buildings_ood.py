@@ -24,9 +24,9 @@ from bench.buildings_ood import (
     evaluate_clip,
     score,
 )
-from ingest.imagery.groundtruth import GroundTruthSegmenter
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
+from tests.support.groundtruth import GroundTruthSegmenter
 from tests.support.sample_data import sample
 
 X0, Y0 = 733_600.0, 3_725_110.0

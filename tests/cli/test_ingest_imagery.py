@@ -22,11 +22,11 @@ from cli.main import app
 from graphdb.client import GraphClient
 from graphdb.rasters import RasterRegistry
 from graphdb.repository import Neo4jGraph
-from ingest.imagery.groundtruth import GroundTruthSegmenter
 from ingest.imagery.segmenter import TileSegmentation
 from ingest.raster import RasterPixels
 from ingest.rasterstore import sha256_file
 from tests.ingest.imagery.imagery_files import BAD_INPUTS, NB_CLASSES, atlanta, nb_clip, nb_labels
+from tests.support.groundtruth import GroundTruthSegmenter
 
 COUNT_WRITTEN = "MATCH (n) WHERE n:Object OR n:MapState OR n:Raster OR n:Area RETURN count(n) AS n"
 

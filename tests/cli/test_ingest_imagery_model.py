@@ -92,7 +92,11 @@ def test_the_same_image_twice_gives_the_same_objects_and_no_alert(
     repo = Neo4jGraph(GraphClient(graph, neo4j_database))
 
     def content(state: str) -> list[tuple[int, str, str, bytes]]:
-        return sorted((o.scale, o.cls, o.key, o.geometry.wkb) for o in repo.export(state))
+        rows = []
+        for o in repo.export(state):
+            assert o.geometry is not None, "an export keeps every geometry"
+            rows.append((o.scale, o.cls, o.key, o.geometry.wkb))
+        return sorted(rows)
 
     assert content("nb-2018") == content("nb-2017")
     observed = repo.state("nb-2018").observed

@@ -3,7 +3,6 @@ labelled buildings published through ``graphdb`` and its image in a raster store
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from graphdb.publish import publish_scene_graph
-from graphdb.rasters import RasterRecord
 from graphdb.repository import open_graph
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
@@ -39,7 +37,7 @@ def imaged_state(graph: Driver, stack_settings: StackSettings, tmp_path: Path) -
             state=STATE,
             area="atlanta",
             as_of=date(2019, 1, 1),
-            rasters=[RasterRecord(**asdict(stored))],
+            rasters=[stored],
         )
     return STATE
 

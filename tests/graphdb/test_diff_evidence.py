@@ -23,11 +23,18 @@ HOUSE, SHED, FIELD = box(0, 0, 1, 1), box(5, 5, 6, 6), box(10, 10, 20, 20)
 class Table:
     """Evidence that says a fixed confidence per (kind, class), None for no change."""
 
-    said: dict[tuple[str, str], float | None]
+    said: dict[tuple[str, str | None], float | None]
     proposed: list[tuple[str, BaseGeometry, float]] = field(default_factory=list)
     classes: frozenset[str] = frozenset({"building", "vegetation"})
 
-    def confidence(self, kind, old_class, new_class, old_footprint, new_footprint):  # type: ignore[no-untyped-def]
+    def confidence(
+        self,
+        kind: str,
+        old_class: str | None,
+        new_class: str | None,
+        old_footprint: BaseGeometry | None,
+        new_footprint: BaseGeometry | None,
+    ) -> float | None:
         return self.said.get((kind, new_class or old_class))
 
     def proposals(self, class_id: str, min_area_m2: float) -> list[tuple[str, BaseGeometry, float]]:

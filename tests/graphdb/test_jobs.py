@@ -72,9 +72,10 @@ def test_concurrent_submits_make_one_job(jobs: JobStore, count) -> None:
 
 def test_lifecycle_counts_runs_and_never_overwrites_a_commit(jobs: JobStore) -> None:
     jobs.submit(SPEC)
-    assert jobs.start(SPEC.id).runs == 1
+    first = jobs.start(SPEC.id)
+    assert first is not None and first.runs == 1
     again = jobs.start(SPEC.id)
-    assert again.status is JobStatus.RUNNING and again.runs == 2
+    assert again is not None and again.status is JobStatus.RUNNING and again.runs == 2
     jobs.progress(SPEC.id, 0.4, "segmenting")
     assert jobs.get(SPEC.id).stage == "segmenting"
     done = jobs.commit(SPEC.id, objects=10, relations=4)

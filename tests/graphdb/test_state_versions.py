@@ -170,7 +170,8 @@ def test_a_cancelled_job_never_publishes_its_version(repo: Neo4jGraph) -> None:
     with pytest.raises(StateNotWritable, match="no longer running"):
         repo.commit(writing.id, job_id=job.id)
     assert repo.state("vaduz-2024").id == current.id
-    assert repo.version(writing.id).status is StateStatus.UNCOMMITTED
+    unfinished = repo.version(writing.id)
+    assert unfinished is not None and unfinished.status is StateStatus.UNCOMMITTED
 
 
 def test_decisions_carry_over_to_the_same_changes_in_the_replacing_version(
@@ -192,9 +193,9 @@ def test_decisions_carry_over_to_the_same_changes_in_the_replacing_version(
     carried = [r for r in records.values() if r.decision is not None]
     assert [(r.alert.new_class, r.alert.kind.value) for r in carried] == [("bridge", "appeared")]
     assert carried[0].alert.id != bridge.id
-    assert (carried[0].decision.decision, carried[0].decision.comment) == (
-        Decision.ACCEPT, "new footbridge",
-    )  # fmt: skip
+    decided = carried[0].decision
+    assert decided is not None
+    assert (decided.decision, decided.comment) == (Decision.ACCEPT, "new footbridge")
     house = [r for r in records.values() if r.alert.new_class == "building"]
     assert house and all(r.decision is None for r in house)
     assert book.get([bridge.id])[0].decision is not None  # the original keeps its decision

@@ -73,7 +73,7 @@ def test_stored_properties(repo: Neo4jGraph) -> None:
     assert found.key == "way/3"
     assert found.area_m2 == pytest.approx(75.9 * 111.2, rel=0.01)
     assert found.length_m is None
-    assert found.geometry.equals(OBJECTS[2].geometry)
+    assert found.geometry is not None and found.geometry.equals(OBJECTS[2].geometry)
     river = repo.objects("s1", classes=["river"]).items[0]
     assert river.length_m == pytest.approx(0.01 * 111_320 * 0.6807, rel=0.01)
     assert river.area_m2 is None

@@ -23,6 +23,7 @@ from neo4j import Driver
 from graphdb.client import GraphClient
 from graphdb.jobs import JobKind, JobSpec, JobStatus, JobStore
 from graphdb.schema import apply_schema
+from intake.store import input_root
 from stack.settings import StackSettings
 from tests.api.support import HEADERS, Api, error_codes
 from tests.intake.conftest import run_cli
@@ -265,7 +266,7 @@ def _args(case: Case, files: dict[str, Path]) -> list[str]:
 
 
 def _stores(settings: StackSettings) -> tuple[Path, Path]:
-    return settings.home / "inputs", settings.home / "rasters"
+    return input_root(settings.home), Path(settings.raster_store_uri)
 
 
 @pytest.mark.parametrize("case", CLI_CASES, ids=[c.id for c in CLI_CASES])
@@ -390,12 +391,12 @@ def test_api_refuses(
     neo4j_database: str,
 ) -> None:
     query, fields = case.args
-    stored = files_under(served.settings.data_root.parent / "inputs")
+    stored = files_under(input_root(served.settings.home))
     body = served.gql(query, HEADERS, input={**GOOD, **fields})
     assert error_codes(body) == [case.code], body
     assert re.search(case.message, body["errors"][0]["message"]), body
     assert snapshot(neo4j_driver, neo4j_database) == seeded
-    assert files_under(served.settings.data_root.parent / "inputs") == stored
+    assert files_under(input_root(served.settings.home)) == stored
 
 
 WORKER_CASES = [

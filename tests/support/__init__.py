@@ -1,1 +1,2 @@
-"""Helpers every test package shares: finding real sample data and skipping honestly."""
+"""Helpers every test package shares: finding real sample data, skipping honestly, and the
+ground-truth segmenter that answers tiles from labels."""

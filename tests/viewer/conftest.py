@@ -11,7 +11,7 @@ strict run). Each browser test leaves a screenshot in ``tests/viewer/artifacts/`
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from neo4j import Driver
 from api.viewer.routes import missing_assets
 from api.viewer.settings import ViewerSettings
 from graphdb.publish import publish_scene_graph
-from graphdb.rasters import RasterRecord
 from graphdb.repository import open_graph
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
@@ -93,7 +92,7 @@ def world(
             area="atlanta",
             as_of=date(2019, 1, 1),
             source="spacenet",
-            rasters=[RasterRecord(**asdict(stored))],
+            rasters=[stored],
         )
     return World("vaduz-2024", "vaduz-2025", "atlanta-2019", edits, stored.sha256)
 

@@ -14,6 +14,7 @@ import signal
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import redis
@@ -35,7 +36,16 @@ from tests.workers.harness import (
 from tests.workers.maps import write_map
 from tests.workers.scenes import write_corrupt, write_scene
 
-SMALL_TILES = {"scales": [2000, 10000], "tile_size": 64, "overlap": 8}
+
+class TileOptions(TypedDict):
+    """The imagery job options these tests set (checked by ``intake.checks``)."""
+
+    scales: list[int]
+    tile_size: int
+    overlap: int
+
+
+SMALL_TILES: TileOptions = {"scales": [2000, 10000], "tile_size": 64, "overlap": 8}
 """81 tiles at 1:2000 and 25 at 1:10000."""
 AS_OF = date(2024, 5, 1)
 UNACKED = "unacked"

@@ -65,7 +65,8 @@ def test_a_replacing_job_writes_a_new_version_and_keeps_the_old(
 
     current = repo.state("vaduz-map")
     assert (current.id, current.version) == (ids.version_id("vaduz-map", second_id), 2)
-    assert current.object_count == done.objects and done.objects > (v1.object_count or 0)
+    assert done.objects is not None and current.object_count == done.objects
+    assert done.objects > (v1.object_count or 0)
     old = repo.state(v1.id)
     assert (old.status, old.replaced_by, old.object_count) == (
         StateStatus.REPLACED, current.id, v1.object_count,

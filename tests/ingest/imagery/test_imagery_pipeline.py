@@ -15,12 +15,13 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from ingest.errors import EmptyResult, IngestError, InvalidSegmentation
-from ingest.imagery.groundtruth import GroundTruthSegmenter, VectorLabels
+from ingest.imagery.labels import VectorLabels
 from ingest.imagery.pipeline import build_imagery_scene_graph
 from ingest.imagery.profile import StageTimes
 from ingest.imagery.segmenter import TileSegmentation, TileTriplet
 from ingest.raster import RasterPixels, level_for, open_raster, tile_windows
 from ingest.vectorise import TileMask
+from tests.support.groundtruth import GroundTruthSegmenter
 
 # Map coordinates (EPSG:32616) of a building and a parking lot sharing the edge x = 733640,
 # which is also a tile border of 96 px tiles with 16 px overlap (pixel column 80).

@@ -12,7 +12,7 @@ than the clip). Cross-scale ``part_of`` links must be those the containment rule
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -32,14 +32,14 @@ from shapely.geometry.base import BaseGeometry
 from graphdb.errors import InvalidRecord
 from graphdb.models import StateStatus
 from graphdb.publish import publish_scene_graph
-from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.rasters import RasterRegistry
 from graphdb.repository import Neo4jGraph
-from ingest.imagery.groundtruth import GroundTruthSegmenter
 from ingest.imagery.pipeline import build_imagery_scene_graph
 from ingest.ontology import applicable_scales, classes_at, get_scale
 from ingest.raster import level_for, open_raster, tile_windows
 from ingest.rasterstore import RasterStore
-from ingest.records import SceneGraph
+from ingest.records import RasterRecord, SceneGraph
+from tests.support.groundtruth import GroundTruthSegmenter
 
 TILE, OVERLAP = 64, 8
 TO_CLIP_CRS = Transformer.from_crs(4326, 2953, always_xy=True)
@@ -109,8 +109,7 @@ def scene(labels: gpd.GeoDataFrame) -> SceneGraph:
 
 
 def stored_record(tmp_path: Path) -> RasterRecord:
-    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(nb_clip())))
-    return RasterRecord(**asdict(stored))
+    return RasterStore(tmp_path / "rasters").put(open_raster(str(nb_clip())))
 
 
 def test_new_brunswick_labels_come_back_from_the_committed_state(

@@ -11,10 +11,10 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from ingest.errors import InvalidLabels, InvalidSegmentation, UnknownClass, UnknownPredicate
-from ingest.imagery.groundtruth import GroundTruthSegmenter
 from ingest.imagery.segmenter import TileSegmentation, TileTriplet
 from ingest.raster import level_for, open_raster, tile_windows
 from ingest.vectorise import TileMask
+from tests.support.groundtruth import GroundTruthSegmenter
 
 
 def masks(count: int) -> tuple[TileMask, ...]:

@@ -17,7 +17,7 @@ def make_tif(tmp_path: Path) -> MakeTif:
     """``make_tif(name, pixels, **options)`` writes a GeoTIFF into the test's tmp_path."""
 
     def make(name: str, pixels: np.ndarray, **options: object) -> Path:
-        return write_tif(tmp_path / name, pixels, **options)  # type: ignore[arg-type]
+        return write_tif(tmp_path / name, pixels, **options)
 
     return make
 

@@ -14,9 +14,10 @@ from pyproj import Transformer
 from rio_cogeo.cogeo import cog_validate
 from shapely.geometry import box
 
+from config.connections import Connections
 from ingest.errors import RasterStoreError
 from ingest.raster import open_raster
-from ingest.rasterstore import RasterStore, RasterStoreSettings, default_store_uri
+from ingest.rasterstore import RasterStore
 from tests.support.sample_data import sample
 
 SAMPLES = [
@@ -95,6 +96,6 @@ def test_an_unknown_store_protocol_is_a_clear_error() -> None:
 
 
 def test_the_default_store_is_under_the_home_folder(tmp_path: Path) -> None:
-    assert default_store_uri(RasterStoreSettings(home=tmp_path)) == str(tmp_path / "rasters")
-    chosen = RasterStoreSettings(home=tmp_path, raster_store="s3://bucket/rasters")
-    assert default_store_uri(chosen) == "s3://bucket/rasters"
+    assert Connections(home=tmp_path).raster_store_uri == str(tmp_path / "rasters")
+    chosen = Connections(home=tmp_path, raster_store="s3://bucket/rasters")
+    assert chosen.raster_store_uri == "s3://bucket/rasters"

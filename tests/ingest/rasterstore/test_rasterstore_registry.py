@@ -11,11 +11,12 @@ from shapely.geometry import box
 
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidRecord, StateNotFound
-from graphdb.rasters import RasterRecord, RasterRegistry
+from graphdb.rasters import RasterRegistry
 from graphdb.repository import Neo4jGraph
 from graphdb.schema import apply_schema
 from ingest.raster import open_raster
 from ingest.rasterstore import RasterStore
+from ingest.records import RasterRecord
 from tests.support.sample_data import sample
 
 SAMPLE = "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif"
@@ -23,8 +24,7 @@ SAMPLE = "imagery/new-brunswick/23322E759967N_clipped_1m_2of2.tif"
 
 @pytest.fixture
 def record(tmp_path: Path) -> RasterRecord:
-    stored = RasterStore(tmp_path / "rasters").put(open_raster(str(sample(SAMPLE))))
-    return RasterRecord(**asdict(stored))
+    return RasterStore(tmp_path / "rasters").put(open_raster(str(sample(SAMPLE))))
 
 
 def begin(graph: Neo4jGraph, name: str, record: RasterRecord) -> None:

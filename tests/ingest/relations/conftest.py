@@ -7,6 +7,7 @@ handed to the engine as WGS84 ``MapObject``s, as any producer would.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 import pytest
@@ -21,7 +22,12 @@ EPSG = 32632
 ORIGIN = (760_000.0, 5_230_000.0)
 
 MakeObject = Callable[..., MapObject]
-BuildFrame = Callable[[Sequence[MapObject], int], ScaleFrame]
+
+
+class BuildFrame(Protocol):
+    """``frame(objects, scale=2000)`` -> ScaleFrame in UTM 32N."""
+
+    def __call__(self, objects: Sequence[MapObject], scale: int = 2000) -> ScaleFrame: ...
 
 
 def _make(
@@ -44,6 +50,10 @@ def _make(
     )
 
 
+def _frame(objects: Sequence[MapObject], scale: int = 2000) -> ScaleFrame:
+    return ScaleFrame.build(objects, scale, EPSG)
+
+
 @pytest.fixture
 def make() -> MakeObject:
     """``make(key, cls, local_metric_geometry, scale=2000, **osm_tags)`` -> WGS84 MapObject."""
@@ -53,7 +63,7 @@ def make() -> MakeObject:
 @pytest.fixture
 def frame() -> BuildFrame:
     """``frame(objects, scale)`` -> ScaleFrame in UTM 32N."""
-    return lambda objects, scale=2000: ScaleFrame.build(objects, scale, EPSG)
+    return _frame
 
 
 def key_pairs(built: ScaleFrame, pairs: tuple[np.ndarray, np.ndarray]) -> set[tuple[str, str]]:

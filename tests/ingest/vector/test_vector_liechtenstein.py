@@ -114,7 +114,7 @@ def test_bridges_and_rivers_climb_the_hierarchy(ingest, gdal_ways):
     assert all(objects[parent[o.key]].cls == "railway" for o in railway_bridges)
 
 
-def test_graph_is_consistent(ingest, liechtenstein):
+def test_graph_is_consistent(ingest: VectorIngest, liechtenstein: Path) -> None:
     graph, summary = ingest.graph, ingest.summary
     keys = [o.key for o in graph.objects]
     assert len(keys) == len(set(keys))

@@ -14,6 +14,7 @@ from affine import Affine
 from pyproj import Transformer
 from rasterio.crs import CRS
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from model.change.calibration import Calibration
 from model.change.evidence import APPEARED, DISAPPEARED, GEOMETRY_CHANGED, PairEvidence
@@ -47,7 +48,9 @@ def scene(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return probabilities, features.astype(np.float32)
 
 
-def with_house(probabilities: np.ndarray, features: np.ndarray, rows: slice, cols: slice):
+def with_house(
+    probabilities: np.ndarray, features: np.ndarray, rows: slice, cols: slice
+) -> tuple[np.ndarray, np.ndarray]:
     """The same place with a house: building probability high there, its patches changed."""
     p, f = probabilities.copy(), features.copy()
     p[0, rows, cols], p[1, rows, cols] = 0.97, 0.02
@@ -59,7 +62,7 @@ def with_house(probabilities: np.ndarray, features: np.ndarray, rows: slice, col
     return p, f
 
 
-def outline(rows: slice, cols: slice):
+def outline(rows: slice, cols: slice) -> BaseGeometry:
     """The WGS84 outline of a pixel block of the grid."""
     west, north = GRID @ (cols.start, rows.start)
     east, south = GRID @ (cols.stop, rows.stop)

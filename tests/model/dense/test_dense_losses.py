@@ -29,6 +29,7 @@ def test_not_a_building_pushes_only_the_building_probability_down() -> None:
     p_building = torch.softmax(logits.detach().flatten(), 0)[BUILDING]
     assert torch.isclose(loss, -torch.log(1 - p_building))
     loss.backward()
+    assert logits.grad is not None
     gradient = logits.grad.flatten()
     assert gradient[BUILDING] > 0  # descent lowers the building logit
     others = [g for i, g in enumerate(gradient.tolist()) if i != BUILDING]

@@ -106,7 +106,9 @@ def test_score_pairs_answers_symmetric_predicates_once_above_the_floor() -> None
             if isinstance(layer, torch.nn.Linear):
                 layer.weight.zero_()
                 layer.bias.zero_()
-        bias = head.layers[-1].bias
+        last = head.layers[-1]
+        assert isinstance(last, torch.nn.Linear)
+        bias = last.bias
         bias.fill_(-10.0)
         bias[STORED_PREDICATES.index("adjacent_to")] = 3.0
         bias[STORED_PREDICATES.index("around")] = 0.0  # p = 0.5 on both orders

@@ -22,6 +22,7 @@ from model.dense.trainer import train_dense
 from model.errors import CheckpointError, InvalidTrainingConfig
 from model.inference import load_tile_model
 from model.training.config import parse_config
+from tests.model.training.configs import dense_config
 
 
 def _config(tiny_dataset: Path, cache: Path, **train: Any) -> dict[str, Any]:
@@ -40,13 +41,13 @@ def _config(tiny_dataset: Path, cache: Path, **train: Any) -> dict[str, Any]:
 
 def test_a_dense_run_trains_resumes_and_answers_tiles(tiny_dataset: Path, tmp_path: Path) -> None:
     cache, run = tmp_path / "cache", tmp_path / "run"
-    config = parse_config(_config(tiny_dataset, cache, epochs=2))
+    config = dense_config(_config(tiny_dataset, cache, epochs=2))
     first = train_dense(config, out=run)
     assert [h["epoch"] for h in first.history] == [1, 2]
     assert len(list((cache / "colour").glob("*.pt"))) == len(list((cache / "labels").glob("*.pt")))
     cached_files = {p: p.stat().st_mtime_ns for p in (cache / "colour").glob("*.pt")}
 
-    longer = parse_config(_config(tiny_dataset, cache, epochs=4))
+    longer = dense_config(_config(tiny_dataset, cache, epochs=4))
     resumed = train_dense(longer, out=run, resume=run / "last.pt")
     assert [h["epoch"] for h in resumed.history] == [1, 2, 3, 4]
     assert {p: p.stat().st_mtime_ns for p in cached_files} == cached_files  # cache reused
@@ -77,7 +78,7 @@ def test_a_dense_checkpoint_naming_other_backbone_weights_is_refused(
     tiny_dataset: Path, tmp_path: Path
 ) -> None:
     run = tmp_path / "run"
-    train_dense(parse_config(_config(tiny_dataset, tmp_path / "cache", epochs=1)), out=run)
+    train_dense(dense_config(_config(tiny_dataset, tmp_path / "cache", epochs=1)), out=run)
     raw = load_file(run / "best.pt")
     raw["backbones"] = {"dinov2-vits14-imgfocus-0.1.1": {"sha256": "0" * 64, "tensor_sha256": "1"}}
     torch.save(raw, tmp_path / "other.pt")
@@ -112,11 +113,11 @@ def test_an_end_to_end_fine_tune_trains_the_last_block_privately_and_loads(
     document["features"]["extractors"] = ["dino", "colour"]
     document["gsd_m"] = []
     document["augment"] = {"photometric": []}
-    head_run = train_dense(parse_config(document), out=tmp_path / "head")
+    head_run = train_dense(dense_config(document), out=tmp_path / "head")
 
     document["finetune"] = {"init": str(head_run.best), "blocks": 1, "backbone_lr": 1e-3}
     document["train"].update(device="cpu", lr=1e-3)
-    tuned_run = finetune_dense(parse_config(document), out=tmp_path / "tuned")
+    tuned_run = finetune_dense(dense_config(document), out=tmp_path / "tuned")
 
     raw = load_file(tuned_run.best)
     tuned = raw["tuned"]["dino"]

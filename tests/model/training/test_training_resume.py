@@ -12,13 +12,13 @@ from ingest.ontology import CLASS_IDS, PREDICATE_IDS
 from model.backbone.dino import load_file
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.errors import CheckpointError, InvalidTrainingConfig, OntologyMismatch
-from model.training.config import parse_config
 from model.training.state import load_training_checkpoint
 from model.training.trainer import new_network, train
+from tests.model.training.configs import msgg_config
 
 
 def _run(document: dict[str, Any], out: Path, resume: Path | None = None, epochs: int = 1) -> Any:
-    config = parse_config(document, overrides={"train.epochs": epochs})
+    config = msgg_config(document, {"train.epochs": epochs})
     return train(config, out=out, resume=resume)
 
 
@@ -78,6 +78,6 @@ def test_checkpoints_round_trip_with_ontology_and_config(
 def test_a_plain_model_checkpoint_cannot_be_resumed(
     tiny_config: dict[str, Any], tmp_path: Path
 ) -> None:
-    plain = save_checkpoint(new_network(parse_config(tiny_config)), tmp_path / "plain.pt")
+    plain = save_checkpoint(new_network(msgg_config(tiny_config)), tmp_path / "plain.pt")
     with pytest.raises(CheckpointError, match="holds no training state"):
         load_training_checkpoint(plain)

@@ -10,12 +10,12 @@ import torch
 
 from ingest.ontology import CLASS_IDS, PREDICATE_IDS
 from model.training.augment import symmetries
-from model.training.config import parse_config
 from model.training.data import CropSampler, label_statistics, open_dataset, split_tiles
 from model.training.losses import class_weights
 from model.training.objective import TERMS, Objective
 from model.training.targets import pair_targets, patch_labels, region_targets
 from model.training.trainer import learning_rate, new_network
+from tests.model.training.configs import msgg_config
 
 BUILDING = 1 + CLASS_IDS.index("building")
 ROAD = 1 + CLASS_IDS.index("road")
@@ -41,7 +41,7 @@ def _objective(root: Path, tiles: list[Any], ncut_images: int) -> Objective:
 
 
 def test_one_step_reduces_the_loss_on_a_real_crop(tiny_config: dict[str, Any]) -> None:
-    config = parse_config(tiny_config)
+    config = msgg_config(tiny_config)
     root = config.data.dataset
     tiles = split_tiles(root, open_dataset(root), "train")
     # Ground-truth regions only: normalized-cut regions move with the features, which would
@@ -67,7 +67,7 @@ def test_one_step_reduces_the_loss_on_a_real_crop(tiny_config: dict[str, Any]) -
 
 
 def test_crops_and_the_loss_are_deterministic(tiny_config: dict[str, Any]) -> None:
-    config = parse_config(tiny_config)
+    config = msgg_config(tiny_config)
     root = config.data.dataset
     tiles = split_tiles(root, open_dataset(root), "train")
     sampler = CropSampler(
