@@ -17,7 +17,7 @@ from graphdb import queries
 from graphdb.client import GraphClient
 from graphdb.errors import InvalidQuery
 from graphdb.models import HISTORIC, READABLE, BBox, GraphObject, HierarchyLink, MapState, Page
-from graphdb.nodes import object_page, to_object, to_state
+from graphdb.nodes import object_page, to_objects, to_state
 from graphdb.params import hierarchy_depth, object_filter, page_limit, stored_reading
 from ingest.ontology import get_predicate
 
@@ -86,8 +86,9 @@ class Lookups:
             "with_geometry": with_geometry,
         }
         found: dict[str, list[Neighbour]] = defaultdict(list)
-        for row in self._client.fetch(queries.load("lookup_relations"), params):
-            found[row["id"]].append(_neighbour(row, predicate))
+        rows = self._client.fetch(queries.load("lookup_relations"), params)
+        for row, other in zip(rows, to_objects([r["other"] for r in rows]), strict=True):
+            found[row["id"]].append(_neighbour(row, other, predicate))
         return found
 
     def hierarchy(
@@ -108,9 +109,9 @@ class Lookups:
             "with_geometry": with_geometry,
         }
         found: dict[str, list[HierarchyLink]] = defaultdict(list)
-        for row in self._client.fetch(query, params):
-            link = HierarchyLink(to_object(row["object"]), int(row["depth"]), row["via"])
-            found[row["id"]].append(link)
+        rows = self._client.fetch(query, params)
+        for row, obj in zip(rows, to_objects([r["object"] for r in rows]), strict=True):
+            found[row["id"]].append(HierarchyLink(obj, int(row["depth"]), row["via"]))
         return found
 
     def objects_named(
@@ -139,7 +140,7 @@ class Lookups:
         return object_page(rows, params["limit"])
 
 
-def _neighbour(row: dict[str, Any], asked: str | None) -> Neighbour:
+def _neighbour(row: dict[str, Any], other: GraphObject, asked: str | None) -> Neighbour:
     """A relation row in the asked reading (or the stored one when no predicate was asked)."""
     predicate, this_is_subject = row["type"].lower(), bool(row["outgoing"])
     if asked is not None:
@@ -152,7 +153,7 @@ def _neighbour(row: dict[str, Any], asked: str | None) -> Neighbour:
     relation = row["relation"]
     return Neighbour(
         predicate=predicate,
-        other=to_object(row["other"]),
+        other=other,
         this_is_subject=this_is_subject,
         confidence=float(relation["confidence"]),
         origin=relation["origin"],

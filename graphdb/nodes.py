@@ -13,23 +13,32 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from graphdb.models import Area, GraphObject, MapState, Page, StateStatus
 from graphdb.observed import decode as decode_observed
 
 
-def to_object(row: dict[str, Any]) -> GraphObject:
-    """A stored object's projection (see ``objects_page.cypher``) as a :class:`GraphObject`;
-    without its geometry when the read left it out (``with_geometry``)."""
+def to_objects(projections: Sequence[dict[str, Any]]) -> list[GraphObject]:
+    """Stored objects' projections (see ``objects_page.cypher``) as :class:`GraphObject` s;
+    without geometry where the read left it out (``with_geometry``). The WKB of all of them is
+    decoded in one vectorised call: one call per object cost several times more than the rest
+    of building a page of triplets."""
+    wkb = np.array([p.get("geometry") for p in projections], dtype=object)
+    geometries = shapely.from_wkb(wkb).tolist()
+    return [_object(p, g) for p, g in zip(projections, geometries, strict=True)]
+
+
+def _object(row: dict[str, Any], geometry: BaseGeometry | None) -> GraphObject:
     provenance = row.get("provenance")
-    wkb = row.get("geometry")
     return GraphObject(
         id=row["id"],
         key=row["key"],
         cls=row["class"],
         scale=int(row["scale"]),
-        geometry=shapely.from_wkb(wkb) if wkb is not None else None,
+        geometry=geometry,
         state_id=row["state_id"],
         name=row.get("name"),
         confidence=float(row["confidence"]),
@@ -44,7 +53,7 @@ def to_object(row: dict[str, Any]) -> GraphObject:
 def object_page(rows: Sequence[dict[str, Any]], limit: int) -> Page[GraphObject]:
     """A keyset page from rows of ``object`` projections read with ``limit``: a full page
     continues after its last id, a shorter one is the last."""
-    items = [to_object(r["object"]) for r in rows]
+    items = to_objects([r["object"] for r in rows])
     return Page(items, items[-1].id if len(items) == limit else None)
 
 

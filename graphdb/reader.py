@@ -38,7 +38,7 @@ from graphdb.models import (
     Page,
     Triplet,
 )
-from graphdb.nodes import object_page, to_object
+from graphdb.nodes import object_page, to_objects
 from graphdb.params import (
     MAX_HIERARCHY_DEPTH,
     bbox_params,
@@ -152,7 +152,7 @@ class MapReader:
         rows = self._client.fetch(
             queries.load("objects_by_id"), {"ids": list(ids), "readable": list(HISTORIC)}
         )
-        return [to_object(r["object"]) for r in rows]
+        return to_objects([r["object"] for r in rows])
 
     def triplets(
         self,
@@ -186,16 +186,18 @@ class MapReader:
         }
         anchor = _anchor(params, bbox, classes_given=subject_class is not None)
         rows = self._client.fetch(anchor + queries.load("triplets_expand"), params)
+        subjects = to_objects([r["subject"] for r in rows])
+        objects = to_objects([r["object"] for r in rows])
         items = [
             Triplet(
-                subject=to_object(r["subject"]),
+                subject=subject,
                 predicate=predicate,
-                object=to_object(r["object"]),
+                object=obj,
                 confidence=r["relation"]["confidence"],
                 origin=r["relation"]["origin"],
                 cross_scale=bool(r["relation"]["cross_scale"]),
             )
-            for r in rows
+            for r, subject, obj in zip(rows, subjects, objects, strict=True)
         ]
         full = len(items) == params["limit"]
         return Page(items, f"{items[-1].subject.id}:{items[-1].object.id}" if full else None)
@@ -242,9 +244,8 @@ class MapReader:
         if not terms:
             raise InvalidQuery("a name search needs some text")
         params = {"state_id": self._states.get(state).id, "text": terms, "limit": page_limit(limit)}
-        return [
-            to_object(r["object"]) for r in self._client.fetch(queries.load("search_names"), params)
-        ]
+        rows = self._client.fetch(queries.load("search_names"), params)
+        return to_objects([r["object"] for r in rows])
 
     def ancestors(
         self, object_id: str, *, depth: int = MAX_HIERARCHY_DEPTH, limit: int = 500
@@ -284,9 +285,11 @@ class MapReader:
         if not self.objects_by_id([object_id]):
             raise ObjectNotFound(f"no object {object_id!r} in a committed map state")
         params = {"id": object_id, "depth": depth, "limit": page_limit(limit)}
+        rows = self._client.fetch(queries.load(query), params)
+        found = to_objects([r["object"] for r in rows])
         return [
-            HierarchyLink(to_object(r["object"]), int(r["depth"]), r["via"])
-            for r in self._client.fetch(queries.load(query), params)
+            HierarchyLink(obj, int(r["depth"]), r["via"])
+            for r, obj in zip(rows, found, strict=True)
         ]
 
 

@@ -45,36 +45,46 @@ def object_rows(state_id: str, objects: Sequence[MapObject], geoms: GeometryArra
     )
     cells = cell_ids(cx, cy)
     area, length = measures(geoms)
-    rows = []
-    for i, obj in enumerate(objects):
-        rows.append(
-            {
-                "id": ids.object_id(state_id, obj.scale, obj.cls, obj.key),
-                "key": obj.key,
-                "class": obj.cls,
-                "label": CLASS_NODE_LABELS[obj.cls],
-                "scale": int(obj.scale),
-                "name": obj.name,
-                "geometry": wkb[i],
-                "source_crs": obj.source_crs,
-                "cx": float(cx[i]),
-                "cy": float(cy[i]),
-                "cell": int(cells[i]),
-                "minx": float(bounds[i, 0]),
-                "miny": float(bounds[i, 1]),
-                "maxx": float(bounds[i, 2]),
-                "maxy": float(bounds[i, 3]),
-                "extent": max(float(extent[i]), 0.0),
-                "area_m2": _finite(area[i]),
-                "length_m": _finite(length[i]),
-                "confidence": float(obj.confidence),
-                "source": obj.source,
-                "provenance": json.dumps(obj.provenance, sort_keys=True)
-                if obj.provenance
-                else None,
-            }
-        )
-    return rows
+    # Whole columns become Python numbers at once (``tolist``): per-element conversion of numpy
+    # scalars was most of the cost of this loop.
+    columns = zip(
+        objects,
+        wkb.tolist(),
+        cx.tolist(),
+        cy.tolist(),
+        cells.tolist(),
+        bounds.tolist(),
+        np.maximum(extent, 0.0).tolist(),
+        np.where(np.isfinite(area), area, np.nan).tolist(),
+        np.where(np.isfinite(length), length, np.nan).tolist(),
+        strict=True,
+    )
+    return [
+        {
+            "id": ids.object_id(state_id, obj.scale, obj.cls, obj.key),
+            "key": obj.key,
+            "class": obj.cls,
+            "label": CLASS_NODE_LABELS[obj.cls],
+            "scale": int(obj.scale),
+            "name": obj.name,
+            "geometry": geometry,
+            "source_crs": obj.source_crs,
+            "cx": x,
+            "cy": y,
+            "cell": cell,
+            "minx": box[0],
+            "miny": box[1],
+            "maxx": box[2],
+            "maxy": box[3],
+            "extent": reach,
+            "area_m2": None if math.isnan(a) else a,
+            "length_m": None if math.isnan(n) else n,
+            "confidence": float(obj.confidence),
+            "source": obj.source,
+            "provenance": json.dumps(obj.provenance, sort_keys=True) if obj.provenance else None,
+        }
+        for obj, geometry, x, y, cell, box, reach, a, n in columns
+    ]
 
 
 def relation_rows(
@@ -93,7 +103,3 @@ def relation_rows(
             }
         )
     return dict(grouped)
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None

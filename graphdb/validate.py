@@ -8,7 +8,6 @@ reading here, so the writer only ever sees canonical relations.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -148,7 +147,13 @@ def _check_terms(
 
 
 def _is_confidence(value: object) -> bool:
-    return isinstance(value, int | float) and math.isfinite(value) and 0 <= value <= 1
+    """A number in [0, 1] (NaN fails the comparison, so no separate finiteness test)."""
+    return isinstance(value, _NUMBERS) and 0 <= value <= 1
+
+
+_NUMBERS = (int, float)
+"""A tuple: ``isinstance`` with it is markedly cheaper than with ``int | float``, and this runs
+once per relation."""
 
 
 def _label(rel: Relation) -> str:
