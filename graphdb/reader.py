@@ -185,7 +185,8 @@ class MapReader:
             "object_geometry": object_geometry,
         }
         anchor = _anchor(params, bbox, classes_given=subject_class is not None)
-        rows = self._client.fetch(anchor + queries.load("triplets_expand"), params)
+        query = anchor + queries.typed("triplets_expand", params["rel_type"])
+        rows = self._client.fetch(query, params)
         subjects = to_objects([r["subject"] for r in rows])
         objects = to_objects([r["object"] for r in rows])
         items = [
@@ -215,7 +216,8 @@ class MapReader:
         """How many triplets :meth:`triplets` finds over all its pages (one aggregate read)."""
         params = self._triplet_filter(state, predicate, subject_class, object_class, scale, bbox)
         anchor = _anchor(params, bbox, classes_given=subject_class is not None)
-        return _total(self._client.fetch(anchor + queries.load("triplets_count"), params))
+        query = anchor + queries.typed("triplets_count", params["rel_type"])
+        return _total(self._client.fetch(query, params))
 
     def _triplet_filter(
         self,

@@ -1,8 +1,10 @@
 """Cypher text, one statement per ``.cypher`` file, loaded once and typed as ``LiteralString``.
 
-Values always travel as ``$parameters``. The one thing Cypher cannot take as a parameter and a
-write needs is a relationship type in ``MERGE``; :func:`typed` fills the ``REL_TYPE`` placeholder
-of a template, and only with a type of the ontology's fixed set (checked against it).
+Values always travel as ``$parameters``. The one thing Cypher cannot take as a parameter that
+the queries need is a relationship type in a pattern (``MERGE`` needs one; a read that expands
+one type should not walk every relationship of a node and filter); :func:`typed` fills the
+``REL_TYPE`` placeholder of a template, and only with a type of the ontology's fixed set
+(checked against it).
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@
 WITH o AS s
 WHERE s.scale >= $scale_min AND s.scale <= $scale_max
   AND s.minx <= $east AND s.maxx >= $west AND s.miny <= $north AND s.maxy >= $south
-MATCH (s)-[r]-(o:Object)
-WHERE type(r) = $rel_type
-  AND CASE $subject_end
+MATCH (s)-[r:REL_TYPE]-(o:Object)
+WHERE CASE $subject_end
     WHEN 'start' THEN startNode(r) = s
     WHEN 'end' THEN endNode(r) = s
     ELSE true
