@@ -17,6 +17,8 @@ command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 # The map viewer's browser tests drive Debian's Chromium (never a downloaded browser).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# The viewer's label glyphs are drawn from DejaVu Sans (cartography/glyphs.py).
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need_apt+=(fonts-dejavu-core)
 if ((${#need_apt[@]})); then
   log "installing system packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -54,5 +56,10 @@ vendor=api/viewer/vendor
 if [[ ! -f $vendor/maplibre-gl.mjs || viewer/package-lock.json -nt $vendor/maplibre-gl.mjs ]]; then
   log "building the map viewer's assets (npm ci, MapLibre GL JS)"
   bash viewer/build.sh
+fi
+if [[ ! -d $vendor/glyphs || cartography/glyphs.py -nt $vendor/glyphs ]]; then
+  log "drawing the map viewer's label glyphs (DejaVu Sans)"
+  .venv/bin/python -m cartography.glyphs "$vendor/glyphs"
+  touch "$vendor/glyphs"
 fi
 log "ready"
