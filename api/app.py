@@ -7,7 +7,8 @@ connects to nothing. Routes:
   over WebSocket; GraphiQL on GET in development (``ORTHOGRAPH_DEV_MODE``);
 - ``/ogc/...``: OGC API - Features, read-only, for QGIS and GDAL;
 - ``/healthz``, ``/readyz``: liveness and readiness;
-- ``/map``: the map viewer page; ``/tiles/...``: imagery tiles of stored rasters (rio-tiler).
+- ``/map``: the map viewer page; ``/tiles/...``: imagery tiles of stored rasters (rio-tiler)
+  and vector tiles of a state's objects (``/tiles/states/{name}/{z}/{x}/{y}.mvt``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from api.ogc.routes import ogc_routes
 from api.schema import build_schema
 from api.services import Services, blocking, open_services
 from api.settings import ApiSettings, get_settings
+from api.tiles.objects import object_tile_routes
 from api.tiles.routes import tile_routes
 from api.viewer.routes import viewer_routes
 from graphdb.errors import GraphError
@@ -248,6 +250,7 @@ def create_app(settings: ApiSettings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Mount("/ogc", routes=ogc_routes()),
             *tile_routes(),
+            *object_tile_routes(settings),
             *viewer_routes(),
         ],
         middleware=middleware,

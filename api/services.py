@@ -22,6 +22,7 @@ from graphdb.alerts import AlertBook
 from graphdb.jobs import JobStore
 from graphdb.lookups import Lookups
 from graphdb.repository import Neo4jGraph, open_graph
+from graphdb.tiles import TileReader
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -41,6 +42,8 @@ class Services:
     lookups: Lookups
     alerts: AlertBook
     jobs: JobStore
+    tiles: TileReader
+    """Objects of vector tiles (keeps the per-scale counts of the state versions it served)."""
     redis: aioredis.Redis
     queue: Celery
     """Sends job tasks by name (:func:`dispatch.queue.send_job`)."""
@@ -68,6 +71,7 @@ def open_services(settings: ApiSettings) -> Services:
         lookups=Lookups(graph.client),
         alerts=AlertBook(graph.client),
         jobs=JobStore(graph.client),
+        tiles=TileReader(graph.client),
         redis=aioredis.Redis.from_url(
             settings.redis_url,
             protocol=REDIS_PROTOCOL,

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from config.connections import Connections
+from graphdb.params import MAX_LIMIT
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -85,6 +86,13 @@ class ApiSettings(Connections):
     )
     request_timeout_s: float = Field(
         default=30.0, gt=0, description="Longest one GraphQL operation may run."
+    )
+    tile_max_objects: int = Field(
+        default=5_000,
+        gt=0,
+        lt=MAX_LIMIT,  # one more is read, to learn that a tile holds more
+        description="Most objects one vector tile carries, the largest first; a tile holding "
+        "more says so in its `truncated` layer (see api/tiles/objects.py).",
     )
 
     @field_validator("api_keys")

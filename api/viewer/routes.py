@@ -4,7 +4,8 @@
   a path prefix);
 - ``/map/``: the page, or 503 with what to run when MapLibre GL JS is not built;
 - ``/map/legend.json``: classes, predicates, scales and change kinds with their colours;
-- ``/map/config.json``: the basemap, page size and object limit the page works with;
+- ``/map/config.json``: the basemap, page size and list limit (triplet matches, alerts) the page
+  works with;
 - ``/map/static/...``: the page's own scripts and styles; ``/map/vendor/...``: MapLibre GL JS.
 
 None of these carries map data, so none needs an API key: the page sends the key a user types

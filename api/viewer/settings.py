@@ -32,7 +32,10 @@ class ViewerSettings(BaseSettings):
         default=VENDOR_DIR, description="Folder holding the built MapLibre GL JS files."
     )
     max_objects: int = Field(
-        default=20_000, gt=0, description="Most objects the page loads for one state and scale."
+        default=20_000,
+        gt=0,
+        description="Most triplet matches and alerts the page lists for one question (objects "
+        "come as vector tiles of what is in view, capped per tile by ORTHOGRAPH_TILE_MAX_OBJECTS).",
     )
 
 

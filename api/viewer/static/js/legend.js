@@ -1,5 +1,5 @@
 // The legend, generated from the ontology (`/map/legend.json`): every class with its colour and
-// how many of its objects are loaded at the shown scale (classes the ontology does not draw at
+// how many of its objects the loaded tiles hold at the shown scale (classes the ontology does not draw at
 // that scale are dimmed); clicking a class hides or shows it. Below, the colours of the diff.
 
 export class Legend {
@@ -38,7 +38,7 @@ export class Legend {
     }));
   }
 
-  /** Show the loaded counts (`byClass`) at `scale`. */
+  /** Show the counts of the loaded tiles (`byClass`) at `scale`. */
   update(byClass, scale) {
     for (const cls of this.legend.classes) {
       const li = document.querySelector(`#legend-classes li[data-class="${cls.id}"]`);

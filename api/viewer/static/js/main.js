@@ -10,7 +10,7 @@ import { bboxOf } from "./geometry.js";
 import { Imagery } from "./imagery.js";
 import { Legend } from "./legend.js";
 import { OBJECT_LAYERS, ObjectLayers } from "./objects.js";
-import { nearestRung, scaleLabel, viewDenominator } from "./scale.js";
+import { scaleAtZoom, scaleLabel, viewDenominator } from "./scale.js";
 import { Selection } from "./selection.js";
 import { TripletQuery } from "./triplets.js";
 
@@ -48,12 +48,12 @@ class Viewer {
     this.map = map;
     this.api = api;
     this.config = config;
-    this.ladder = legend.scales.map((s) => s.denominator);
     this.states = [];
     this.state = null;
     this.shownScale = null;
+    this.capped = 0;
+    this.objects = new ObjectLayers(map, api, legend);
     this.imagery = new Imagery(map, api, config);
-    this.objects = new ObjectLayers(map, api, legend, config);
     this.diff = new DiffView(map, api, legend, (lngLat) => map.flyTo({ center: lngLat, zoom: Math.max(map.getZoom(), 16) }));
     this.triplets = new TripletQuery(map, api, legend);
     this.selection = new Selection(map, api, legend, (id) => track(this.select(id, { fly: true })));
@@ -62,11 +62,16 @@ class Viewer {
     for (const s of legend.scales) mode.append(Object.assign(document.createElement("option"), { value: s.denominator, textContent: s.label }));
   }
 
-  /** The scale shown: the manual choice, or the ladder rung nearest to the view's scale. */
-  activeScale() {
+  /** The scale chosen by hand in the scale box, or null (auto). */
+  manualScale() {
     const mode = document.getElementById("scale-mode").value;
-    if (mode !== "auto") return Number(mode);
-    return nearestRung(viewDenominator(this.map.getZoom(), this.map.getCenter().lat), this.ladder);
+    return mode === "auto" ? null : Number(mode);
+  }
+
+  /** The scale shown: the manual choice, or the server's zoom table's (null before a state). */
+  activeScale() {
+    const table = this.objects.scales();
+    return this.manualScale() ?? (table ? scaleAtZoom(this.map.getZoom(), table) : null);
   }
 
   async loadStates() {
@@ -90,20 +95,24 @@ class Viewer {
     this.diff.offer(this.states.filter((s) => s.area === state.area), state);
     const [w, s, e, n] = bboxOf([state.coverage]);
     this.map.fitBounds([[w, s], [e, n]], { padding: 20, animate: false });
+    await this.objects.show(name, this.manualScale());
     await this.imagery.show(name);
     await this.refreshScale(true);
     this.remember({ state: name });
   }
 
-  /** Draw the objects of the active scale (if it changed), and redo a query or diff shown. */
+  /** The scale box changed: ask the tiles for the chosen scale (or the table's), redo the rest. */
+  async chooseScale() {
+    if (this.state) await this.objects.show(this.state.name, this.manualScale());
+    await this.refreshScale(true);
+  }
+
+  /** When the active scale changed, redo a triplet query or diff shown (the tiles follow). */
   async refreshScale(force = false) {
     this.readout();
     const scale = this.activeScale();
     if (!this.state || (!force && scale === this.shownScale)) return;
     this.shownScale = scale;
-    const shown = await this.objects.show(this.state.name, scale);
-    this.legend.update(this.objects.loaded().byClass, scale);
-    if (!shown.complete) say(`showing the first ${shown.features.length} objects at ${scaleLabel(scale)}`);
     if (this.triplets.active) await this.triplets.run(this.triplets.active, this.state.name, scale, this.config);
     if (this.diff.active) await this.diff.show(this.diff.active.from, this.state, scale, this.config);
   }
@@ -112,8 +121,17 @@ class Viewer {
     const view = viewDenominator(this.map.getZoom(), this.map.getCenter().lat);
     const scale = this.activeScale();
     const readout = document.getElementById("scale-readout");
-    readout.textContent = `view ${scaleLabel(view)} · objects ${scaleLabel(scale)}`;
-    readout.dataset.scale = scale;
+    readout.textContent = `view ${scaleLabel(view)} · objects ${scale ? scaleLabel(scale) : "—"}`;
+    readout.dataset.scale = scale ?? "";
+  }
+
+  /** Legend counts of the loaded tiles; a word when some tiles left their smallest objects out. */
+  tally() {
+    if (!this.state) return;
+    this.legend.update(this.objects.loaded().byClass, this.activeScale());
+    const capped = this.objects.truncatedTiles();
+    if (capped && capped !== this.capped) say(`${capped} tile(s) here hold more objects than a tile carries: the smallest are left out; zoom in to see them`);
+    this.capped = capped;
   }
 
   async select(id, { fly = false } = {}) {
@@ -158,6 +176,7 @@ function wire(viewer) {
   const { map, api, config } = viewer;
   map.on("move", () => viewer.readout());
   map.on("moveend", () => track(viewer.refreshScale()));
+  map.on("idle", () => viewer.tally());
   map.on("click", (event) => {
     const id = viewer.pick(event.point);
     if (id) track(viewer.select(id));
@@ -168,7 +187,7 @@ function wire(viewer) {
   document.getElementById("state").addEventListener("change", (e) => track(viewer.setState(e.target.value)));
   document.getElementById("scale-mode").addEventListener("change", (e) => {
     viewer.remember({ scale: e.target.value === "auto" ? null : e.target.value });
-    track(viewer.refreshScale(true));
+    track(viewer.chooseScale());
   });
   const key = document.getElementById("api-key");
   key.value = sessionStorage.getItem("orthograph-api-key") ?? "";

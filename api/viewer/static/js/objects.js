@@ -1,17 +1,11 @@
-// The objects of one state at one scale as MapLibre layers styled by class: polygons filled
-// with an outline, lines, points. Objects come from GraphQL `objects`, page by page, and are
-// kept per state and scale so switching scales back is instant.
-
-import { bboxOf, kindOf } from "./geometry.js";
-
-const OBJECTS = `query Objects($state: String!, $scale: Int!, $first: Int, $after: String) {
-  objects(filter: {state: $state, scale: $scale}, first: $first, after: $after) {
-    edges { node { id class scale name geometry } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+// The objects of the shown state as MapLibre layers styled by class: polygons filled with an
+// outline, lines, points. They come as the API's vector tiles (`objects` layer of
+// `/tiles/states/{name}/{z}/{x}/{y}.mvt`, described by its TileJSON), so only what is in view is
+// loaded, at the scale the server's zoom table gives each zoom, or at a scale chosen by hand.
 
 export const SOURCE = "objects";
+const SOURCE_LAYER = "objects";
+const TRUNCATED_LAYER = "truncated";
 export const LAYERS = {
   polygon: ["objects-fill", "objects-outline"],
   line: ["objects-line"],
@@ -24,61 +18,50 @@ export function classColour(legend) {
   return ["match", ["get", "class"], ...legend.classes.flatMap((c) => [c.id, c.colour]), "#888888"];
 }
 
-export function toFeature(node) {
-  return {
-    type: "Feature",
-    id: node.id,
-    geometry: node.geometry,
-    properties: {
-      id: node.id,
-      class: node.class.toLowerCase(),
-      scale: node.scale,
-      name: node.name ?? "",
-      kind: kindOf(node.geometry),
-    },
-  };
-}
-
 export class ObjectLayers {
-  constructor(map, api, legend, config) {
+  constructor(map, api, legend) {
     this.map = map;
     this.api = api;
-    this.config = config;
-    this.cache = new Map(); // "state|scale" -> promise of {features, complete}
-    this.wanted = null;
-    this.current = { features: [], complete: true };
+    this.tilejson = null;
     this.hidden = new Set();
     const colour = classColour(legend);
     const kind = (k) => ["==", ["get", "kind"], k];
-    map.addSource(SOURCE, { type: "geojson", data: empty(), promoteId: "id", tolerance: 0 });
-    map.addLayer({ id: "objects-fill", type: "fill", source: SOURCE, filter: kind("polygon"),
+    const layer = (spec) => map.addLayer({ source: SOURCE, "source-layer": SOURCE_LAYER, layout: { visibility: "none" }, ...spec });
+    // No tiles until a state is shown (hidden layers load none); `show` points it at the state.
+    map.addSource(SOURCE, { type: "vector" });
+    layer({ id: "objects-fill", type: "fill", filter: kind("polygon"),
       paint: { "fill-color": colour, "fill-opacity": 0.35 } });
-    map.addLayer({ id: "objects-outline", type: "line", source: SOURCE, filter: kind("polygon"),
+    layer({ id: "objects-outline", type: "line", filter: kind("polygon"),
       paint: { "line-color": colour, "line-width": 1.2 } });
-    map.addLayer({ id: "objects-line", type: "line", source: SOURCE, filter: kind("line"),
-      layout: { "line-cap": "round", "line-join": "round" },
+    layer({ id: "objects-line", type: "line", filter: kind("line"),
+      layout: { visibility: "none", "line-cap": "round", "line-join": "round" },
       paint: { "line-color": colour, "line-width": ["interpolate", ["linear"], ["zoom"], 10, 1.5, 18, 5] } });
-    map.addLayer({ id: "objects-point", type: "circle", source: SOURCE, filter: kind("point"),
+    layer({ id: "objects-point", type: "circle", filter: kind("point"),
       paint: { "circle-color": colour, "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
   }
 
-  /** Load (or take from the cache) the objects of `state` at `scale` and draw them. */
-  async show(state, scale) {
-    const key = `${state}|${scale}`;
-    this.wanted = key;
-    if (!this.cache.has(key)) {
-      const loading = this.api
-        .all(OBJECTS, { state, scale }, "objects", this.config.pageSize, this.config.maxObjects)
-        .then(({ nodes, complete }) => ({ features: nodes.map(toFeature), complete }));
-      this.cache.set(key, loading);
-      loading.catch(() => this.cache.delete(key));
-    }
-    const found = await this.cache.get(key);
-    if (this.wanted === key) {
-      this.current = found;
-      this.map.getSource(SOURCE).setData({ type: "FeatureCollection", features: found.features });
-    }
-    return found;
+  /** Draw the tiles of `state`, at the zoom table's scales or, given, at `scale` everywhere. */
+  async show(state, scale = null) {
+    const query = scale ? `?scale=${scale}` : "";
+    const path = `tiles/states/${encodeURIComponent(state)}/tilejson.json${query}`;
+    this.tilejson = await this.api.json(path);
+    const described = new Promise((resolve) => {
+      const once = (e) => {
+        if (e.sourceId !== SOURCE || e.sourceDataType !== "metadata") return;
+        this.map.off("sourcedata", once);
+        resolve();
+      };
+      this.map.on("sourcedata", once);
+    });
+    this.map.getSource(SOURCE).setUrl(new URL(path, this.api.root).href);
+    await described; // the source has its tile links: now the layers may ask for tiles
+    for (const id of OBJECT_LAYERS) this.map.setLayoutProperty(id, "visibility", "visible");
+    return this.tilejson;
+  }
+
+  /** The zoom -> scale table of the shown state's tiles ([{scale, minzoom, maxzoom}]), or null. */
+  scales() {
+    return this.tilejson?.scales ?? null;
   }
 
   /** Show only classes not in `hidden` (a set of class ids). */
@@ -99,13 +82,18 @@ export class ObjectLayers {
     }
   }
 
-  bbox() {
-    return this.current.features.length ? bboxOf(this.current.features.map((f) => f.geometry)) : null;
+  /** Objects of the loaded tiles (distinct ids, hidden classes too), by class and by kind. */
+  loaded() {
+    const unique = new Map();
+    if (this.tilejson) {
+      for (const f of this.map.querySourceFeatures(SOURCE, { sourceLayer: SOURCE_LAYER })) unique.set(f.properties.id, f.properties);
+    }
+    return countBy([...unique.values()]);
   }
 
-  /** Loaded objects by class and by kind. */
-  loaded() {
-    return countBy(this.current.features.map((f) => f.properties));
+  /** Objects left out of the loaded tiles for their size: how many tiles were capped. */
+  truncatedTiles() {
+    return this.tilejson ? this.map.querySourceFeatures(SOURCE, { sourceLayer: TRUNCATED_LAYER }).length : 0;
   }
 
   /** Objects drawn in the view (distinct ids), by class, by kind and by layer. */

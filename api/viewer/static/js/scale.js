@@ -1,6 +1,7 @@
 // Map scale and zoom, like a topographic series: the scale denominator of the view is its ground
-// resolution over the OGC standard pixel of 0.28 mm; the scene-graph scale shown is the rung of
-// the ladder nearest to it on a log axis (1:2,000 zoomed in, 1:50,000 zoomed out).
+// resolution over the OGC standard pixel of 0.28 mm; the scene-graph scale shown at a zoom is the
+// server's table (`scales` of the objects' TileJSON, `cartography/zooms.py`), the one the vector
+// tiles of that zoom are drawn at.
 
 const EARTH_CIRCUMFERENCE_M = 40075016.686;
 const TILE_PX = 512; // MapLibre's zoom is defined on 512-pixel tiles
@@ -13,19 +14,13 @@ export function viewDenominator(zoom, lat) {
   return metresPerPixel / PIXEL_M;
 }
 
-/** The zoom at which a view at latitude `lat` has scale 1:`denominator`. */
-export function zoomFor(denominator, lat) {
-  const metresPerPixel = denominator * PIXEL_M;
-  return Math.log2((EARTH_CIRCUMFERENCE_M * Math.cos((lat * Math.PI) / 180)) / (TILE_PX * metresPerPixel));
-}
-
-/** The ladder rung (a denominator of `ladder`) nearest to `denominator` on a log axis. */
-export function nearestRung(denominator, ladder) {
-  let best = ladder[0];
-  for (const rung of ladder) {
-    if (Math.abs(Math.log(rung / denominator)) < Math.abs(Math.log(best / denominator))) best = rung;
-  }
-  return best;
+/**
+ * The scale the vector tiles show at map zoom `zoom`: a vector source draws the tiles of the
+ * zoom's floor, and `table` ([{scale, minzoom, maxzoom}], coarse to fine) gives their scale.
+ */
+export function scaleAtZoom(zoom, table) {
+  const tileZoom = Math.max(0, Math.floor(zoom));
+  return (table.find((r) => tileZoom >= r.minzoom && tileZoom <= r.maxzoom) ?? table.at(-1)).scale;
 }
 
 /** "1:2,000" */
