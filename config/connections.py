@@ -13,10 +13,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REDIS_PROTOCOL = 2
-"""The wire protocol every Redis client of ours speaks. redis-py 8 defaults to RESP3, whose
-connect handshake (HELLO, read with the health check armed) once failed in CI with an
-``AttributeError`` inside redis-py on a fresh connection; RESP2 has no handshake to fail, is what
-Celery's broker connections speak, and nothing here needs RESP3's push types."""
+"""The wire protocol every Redis client of ours speaks: RESP2, as Celery's broker connections
+do. redis-py 8 defaults to RESP3, whose HELLO handshake adds a round trip and a code path
+(protocol fallback) that nothing here needs: no client uses RESP3's push types."""
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 """The checkout this package was installed from (editable install), home of ``.orthograph/``."""

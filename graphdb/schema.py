@@ -1,7 +1,11 @@
 """The graph schema: constraints and indexes, applied at start-up as ordered, versioned migrations.
 
 Each migration is a list of ``IF NOT EXISTS`` statements, so applying one twice (two workers
-starting together, a crash between a statement and the version record) changes nothing. The
+starting together, a crash between a statement and the version record) changes nothing. Two
+processes applying at once may also meet as a deadlock on Neo4j's schema locks (the API and a
+worker starting together on a fresh database); as every step is idempotent, a step refused as
+transient is simply tried again (:data:`STEP_TRIES`), whatever retry the client was opened
+with (the API's fails fast and retries nothing). The
 applied versions are recorded as ``(:SchemaVersion {version})`` nodes; :func:`apply_schema` runs
 the migrations above the highest recorded version, in order. Never edit a released migration:
 append a new one.
@@ -30,9 +34,12 @@ Why these indexes (see README.md for the queries they serve):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import LiteralString
+from typing import LiteralString, ParamSpec
+
+from neo4j.exceptions import TransientError
 
 from graphdb import queries
 from graphdb.client import GraphClient
@@ -168,14 +175,30 @@ def apply_schema(client: GraphClient, migrations: tuple[Migration, ...] = MIGRAT
     pending = sorted((m for m in migrations if m.version > current), key=lambda m: m.version)
     for migration in pending:
         for statement in migration.statements:
-            client.schema(statement)
+            _step(client.schema, statement)
         for backfill in migration.backfills:
-            _backfill(client, backfill, migration.params)
-        _record(client, migration)
+            _step(_backfill, client, backfill, migration.params)
+        _step(_record, client, migration)
         current = migration.version
     if pending:
         client.schema("CALL db.awaitIndexes(300)")
     return current
+
+
+P = ParamSpec("P")
+STEP_TRIES = 6
+"""How often one idempotent migration step is tried when Neo4j refuses it as transient."""
+
+
+def _step(run: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
+    for attempt in range(1, STEP_TRIES + 1):
+        try:
+            run(*args, **kwargs)
+            return
+        except TransientError:
+            if attempt == STEP_TRIES:
+                raise
+            time.sleep(0.2 * attempt)
 
 
 def _backfill(client: GraphClient, query: LiteralString, params: Mapping[str, object]) -> None:

@@ -72,12 +72,12 @@ def passing_context() -> Iterator[WorkerContext]:
 def _open() -> WorkerContext:
     settings = get_settings()
     graph = open_graph(settings)
-    client = redis.Redis.from_url(
-        settings.redis_url,
-        protocol=REDIS_PROTOCOL,
-        socket_timeout=30,
-        health_check_interval=30,
-    )
+    # No ``health_check_interval``: redis-py 8.2 sends that check's PING inside the connect
+    # handshake, and that path twice failed a task in CI with an AttributeError from within
+    # redis-py (its parser's buffer gone mid-handshake). A dead pooled socket is still
+    # replaced: the client retries a command on a connection error (redis-py's default, three
+    # times with backoff), reconnecting.
+    client = redis.Redis.from_url(settings.redis_url, protocol=REDIS_PROTOCOL, socket_timeout=30)
     return WorkerContext(settings=settings, graph=graph, jobs=JobStore(graph.client), redis=client)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from neo4j.exceptions import TransientError
 
 from graphdb.client import GraphClient
 from graphdb.geometry import cell_ids
-from graphdb.schema import MIGRATIONS, apply_schema, schema_version
+from graphdb.schema import MIGRATIONS, STEP_TRIES, Migration, apply_schema, schema_version
 
 
 def test_schema_is_versioned_and_idempotent(client: GraphClient) -> None:
@@ -88,3 +90,43 @@ def test_migration_4_makes_every_earlier_state_version_1_of_its_name(client: Gra
     client.write(
         lambda tx: tx.run("MATCH (s:MapState) WHERE s.name STARTS WITH 'm4-' DELETE s").consume()
     )
+
+
+class DeadlockingClient:
+    """Refuses the first ``refusals`` schema statements as Neo4j does a deadlock between two
+    processes applying the schema at once; records what it ran."""
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.statements: list[str] = []
+        self.writes = 0
+
+    def fetch(self, query: str, params: dict[str, object]) -> list[dict[str, int]]:
+        return [{"version": 0}]
+
+    def schema(self, statement: str) -> None:
+        if self.refusals:
+            self.refusals -= 1
+            raise TransientError("DeadlockDetected: can't acquire UpdateLock on LABEL(1)")
+        self.statements.append(statement)
+
+    def write(self, work: object) -> None:
+        self.writes += 1
+
+
+def test_a_migration_step_refused_as_a_deadlock_is_tried_again() -> None:
+    step = Migration(
+        1, "one index", statements=("CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x)",)
+    )
+    client = DeadlockingClient(refusals=2)
+    assert apply_schema(client, (step,)) == 1  # type: ignore[arg-type]
+    assert client.statements == [step.statements[0], "CALL db.awaitIndexes(300)"]
+    assert client.writes == 1  # the version record
+
+
+def test_a_step_refused_every_time_fails_the_start() -> None:
+    step = Migration(
+        1, "one index", statements=("CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x)",)
+    )
+    with pytest.raises(TransientError):
+        apply_schema(DeadlockingClient(refusals=STEP_TRIES), (step,))  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """A canonical fingerprint of one committed map state: equal graphs give equal hashes.
 
 Object and state ids embed the state's name, so two runs into differently named states are
-compared by what they contain: every object's properties (without ``id`` and ``state_id``),
+compared by what they contain: every object's properties (without ``id``, ``state_id`` and
+``state``, the state's name),
 and every relationship as (subject key, type, object key, properties). Timestamps are left out.
 
 Two runs of the *same* submission (the same job id) write the same ids, so :func:`snapshot`
@@ -29,7 +30,7 @@ MATCH (s:MapState {name: $name})
 MATCH (a:Object)-[r]->(b:Object) WHERE a.state_id = s.id
 RETURN a.key AS a, type(r) AS type, b.key AS b, properties(r) AS props
 """
-DROPPED = {"id", "state_id"}
+DROPPED = {"id", "state_id", "state"}
 
 
 def fingerprint(driver: Driver, database: str, state: str) -> tuple[str, int, int]:
