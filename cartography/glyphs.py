@@ -27,9 +27,8 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 from scipy.ndimage import distance_transform_edt
 
-FONTSTACK = "DejaVu Sans Book"
-"""The one font stack the viewer's style names (``text-font``)."""
-FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+from cartography.fonts import FONT_FILE, FONTSTACK
+
 SIZE_PX = 24
 BORDER_PX = 3
 RADIUS_PX = 8

@@ -38,7 +38,15 @@ CONTRACT = Contract(
         ("bench.chaos", "workers"): "kills and restarts real workers",
     },
     never={
-        "api": (*TORCH, "model", "workers", "cartography.picture", "matplotlib"),
+        "api": (
+            *TORCH,
+            "model",
+            "workers",
+            "cartography.picture",
+            "matplotlib",
+            "cartography.glyphs",
+            "scipy",
+        ),
         "cartography": (*TORCH, "model"),
         "dispatch": (*TORCH, "model"),
         "graphdb": TORCH,
@@ -54,7 +62,8 @@ CONTRACT = Contract(
 layer or a neighbour in its layer. Nothing imports ``api`` or ``workers`` except the modules
 named in ``exceptions``. ``never`` adds what a component must not import although the layers
 allow it: the API image has neither torch nor matplotlib (``cartography.picture`` draws with
-it), ``model`` stays off Neo4j and Celery, ``ingest`` off Neo4j, Celery and torch."""
+it) nor SciPy (``cartography.glyphs`` draws the label font with it at setup time), ``model``
+stays off Neo4j and Celery, ``ingest`` off Neo4j, Celery and torch."""
 
 
 def test_the_project_keeps_its_import_contract() -> None:

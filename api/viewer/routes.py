@@ -2,11 +2,13 @@
 
 - ``/map`` redirects to ``/map/`` (the page uses URLs relative to it, so it also works behind
   a path prefix);
-- ``/map/``: the page, or 503 with what to run when MapLibre GL JS is not built;
+- ``/map/``: the page, or 503 with what to run when its assets (MapLibre GL JS, the label
+  glyphs) are not built;
 - ``/map/legend.json``: classes, predicates, scales and change kinds with their colours;
-- ``/map/config.json``: the basemap, page size and list limit (triplet matches, alerts) the page
-  works with;
-- ``/map/static/...``: the page's own scripts and styles; ``/map/vendor/...``: MapLibre GL JS.
+- ``/map/config.json``: the basemap, page size, list limit (triplet matches, alerts) and label
+  font stack the page works with;
+- ``/map/static/...``: the page's own scripts and styles; ``/map/vendor/...``: MapLibre GL JS
+  and the label glyphs (``/map/vendor/glyphs/{fontstack}/{range}.pbf``).
 
 None of these carries map data, so none needs an API key: the page sends the key a user types
 in with its GraphQL and tile requests.
@@ -23,16 +25,25 @@ from starlette.staticfiles import StaticFiles
 
 from api.services import Services
 from api.viewer.settings import ViewerSettings, get_viewer_settings
+from cartography.fonts import FONTSTACK
 from cartography.legend import legend
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-REQUIRED_ASSETS = ("maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css")
-"""Files ``viewer/build.sh`` copies; the page cannot start without any of them."""
+REQUIRED_ASSETS = (
+    "maplibre-gl.mjs",
+    "maplibre-gl-worker.mjs",
+    "maplibre-gl.css",
+    f"glyphs/{FONTSTACK}/0-255.pbf",
+)
+"""Files the page cannot start without: what ``viewer/build.sh`` copies, and the first range of
+the label glyphs ``cartography.glyphs`` draws (every name label needs it)."""
 
 NOT_BUILT = (
     "The map viewer's assets are not built: {missing} missing in {folder}.\n"
-    "Run `bash viewer/build.sh` (npm ci in viewer/, then a copy of MapLibre GL JS into "
-    "api/viewer/vendor/), or point ORTHOGRAPH_VIEWER_ASSETS_DIR at a folder holding them.\n"
+    "Run `bash scripts/setup.sh`, or by hand `bash viewer/build.sh` (npm ci in viewer/, then a "
+    "copy of MapLibre GL JS into api/viewer/vendor/) and `python -m cartography.glyphs "
+    "api/viewer/vendor/glyphs` (the label glyphs), or point ORTHOGRAPH_VIEWER_ASSETS_DIR at a "
+    "folder holding them.\n"
 )
 
 
@@ -65,6 +76,7 @@ def viewer_routes(settings: ViewerSettings | None = None) -> list[BaseRoute]:
                 "pageSize": services.settings.max_page_size,
                 "maxObjects": chosen.max_objects,
                 "keyRequired": services.settings.require_api_key,
+                "fontstack": FONTSTACK,
             }
         )
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cartography.glyphs import BORDER_PX, FONT_FILE, FONTSTACK, Glyph, build, encode
+from cartography.fonts import FONT_FILE, FONTSTACK
+from cartography.glyphs import BORDER_PX, Glyph, build, encode
 from tests.support.skips import missing
 
 Message = dict[int, list[int | bytes]]

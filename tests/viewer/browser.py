@@ -44,7 +44,7 @@ def objects(api: Api, state: str, scale: int) -> list[dict[str, Any]]:
     query = """
     query($state: String!, $scale: Int!, $after: String) {
       objects(filter: {state: $state, scale: $scale}, first: 100, after: $after) {
-        edges { node { id class geometry } }
+        edges { node { id class name geometry } }
         pageInfo { hasNextPage endCursor }
       }
     }"""

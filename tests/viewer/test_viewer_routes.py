@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from api.viewer.routes import REQUIRED_ASSETS, viewer_routes
 from api.viewer.settings import ViewerSettings, get_viewer_settings
+from cartography.fonts import FONTSTACK
 from cartography.legend import legend
 from ingest.ontology import CLASS_IDS, PREDICATE_IDS, SCALE_DENOMINATORS
 from stack.settings import StackSettings
@@ -30,6 +31,7 @@ def test_page_says_how_to_build_missing_assets(tmp_path: Path) -> None:
 
 def test_page_and_its_assets_are_served(tmp_path: Path) -> None:
     for name in REQUIRED_ASSETS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(f"/* {name} */")
     http = client(tmp_path)
     redirect = http.get("/map?state=vaduz", follow_redirects=False)
@@ -76,6 +78,7 @@ def test_legend_and_config_through_the_api(viewer_api: Api) -> None:
     assert config["basemap"] is None
     assert config["pageSize"] == viewer_api.settings.max_page_size
     assert config["keyRequired"] is False
+    assert config["fontstack"] == FONTSTACK
 
 
 def test_a_configured_basemap_is_offered(

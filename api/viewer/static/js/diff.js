@@ -1,7 +1,8 @@
-// The diff view: object changes from an older state to the shown one at the shown scale
-// (appeared, disappeared, reclassified, geometry changed, each in its colour; a changed shape's
-// old outline dashed), and beside it the stored alerts of that pair with accept / reject
-// through the authenticated `acknowledgeAlert` mutation.
+// The diff view: object changes from an older state of the same area to the shown one at the
+// shown scale (appeared, disappeared, reclassified, geometry changed, each in its colour; a
+// changed shape's old outline dashed), and beside it the stored alerts of that pair, most severe
+// first and down to the severity chosen, with accept / reject through the authenticated
+// `acknowledgeAlert` mutation.
 
 import { fillSelect, item } from "./dom.js";
 import { kindOf } from "./geometry.js";
@@ -14,8 +15,8 @@ const DIFF = `query Diff($from: String!, $to: String!, $scale: Int!, $first: Int
     objectChanges(first: $first) { kind oldObject { ${CHANGED} } newObject { ${CHANGED} } }
   }
 }`;
-const ALERTS = `query Alerts($state: String, $scale: Int, $first: Int, $after: String) {
-  alerts(state: $state, scale: $scale, first: $first, after: $after) {
+const ALERTS = `query Alerts($state: String, $scale: Int, $minSeverity: Severity!, $first: Int, $after: String) {
+  alerts(state: $state, scale: $scale, minSeverity: $minSeverity, first: $first, after: $after) {
     edges { node { id kind severity scale message location
       decision { decision decidedBy } fromState { name } toState { name } } }
     pageInfo { hasNextPage endCursor }
@@ -51,13 +52,17 @@ export class DiffView {
     alerts.addEventListener("click", (e) => this.onAlertClick(e));
   }
 
-  /** Offer the other states of the shown state's area as the older side. */
+  /**
+   * Offer the states of `shown`'s area older than it (by as-of date, then by when they were
+   * made) as the older side, the newest first and chosen; with none the control says so.
+   */
   offer(states, shown) {
-    const others = states.filter((s) => s.name !== shown.name);
-    fillSelect(document.getElementById("diff-from"), others.map((s) => [s.name, `${s.name} (${s.asOf})`]));
-    const older = others.filter((s) => s.asOf <= shown.asOf).at(-1);
-    if (older) document.getElementById("diff-from").value = older.name;
-    document.getElementById("diff-run").disabled = !others.length;
+    const age = (s) => [s.asOf, s.createdAt ?? ""];
+    const older = states.filter((s) => compare(age(s), age(shown)) < 0).sort((a, b) => compare(age(b), age(a)));
+    const select = document.getElementById("diff-from");
+    const options = older.map((s) => [s.name, `${s.name} (${s.asOf})`]);
+    fillSelect(select, options.length ? options : [["", `no older state of ${shown.area}`]]);
+    select.disabled = document.getElementById("diff-run").disabled = !older.length;
   }
 
   /** Show the changes from `from` to `to` at `scale`, and the alerts of that pair. */
@@ -82,14 +87,18 @@ export class DiffView {
     return diff;
   }
 
-  /** The stored alerts into `to` at the shown scale whose older side is `from`, most severe first. */
+  /**
+   * The stored alerts into `to` at the shown scale whose older side is `from`, of the chosen
+   * severity or above, in the API's order: most severe first, then newest.
+   */
   async loadAlerts(config) {
     const { from, to, scale } = this.active;
-    const { nodes } = await this.api.all(ALERTS, { state: to, scale }, "alerts", config.pageSize, config.maxObjects);
+    const minSeverity = document.getElementById("alert-severity").value;
+    const { nodes } = await this.api.all(ALERTS, { state: to, scale, minSeverity }, "alerts", config.pageSize, config.maxObjects);
     const mine = nodes.filter((a) => a.fromState?.name === from);
     const list = document.getElementById("alerts");
     list.replaceChildren(...mine.map((a) => this.alertItem(a)));
-    if (!mine.length) list.append(item(null, "no stored alerts for this pair at this scale"));
+    if (!mine.length) list.append(item(null, `no stored alerts for this pair at this scale (${minSeverity.toLowerCase()} or above)`));
   }
 
   alertItem(alert) {
@@ -133,6 +142,12 @@ export class DiffView {
     document.getElementById("diff-counts").textContent = "";
     document.getElementById("alerts").replaceChildren();
   }
+}
+
+/** Order of two equally long arrays of strings, element by element. */
+function compare(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
 }
 
 function feature(object, kind, role) {

@@ -37,11 +37,42 @@ export function anchorOf(geometry) {
 }
 
 /**
- * A curved line from `a` to `b` ([lon, lat]) bowing sideways by `bend` times its length (the
- * sign picks the side), as a quadratic Bezier in Web Mercator, and its point at `t` (0..1) for
- * a label.
+ * The point of `geometry` nearest to `to` ([lon, lat]): on a polygon's rings or a line's
+ * segments, measured with longitude scaled by cos(latitude), plenty at a relation's distances.
  */
-export function arc(a, b, bend, t = 0.5, steps = 24) {
+export function nearestPoint(geometry, to) {
+  const k = Math.cos((to[1] * Math.PI) / 180);
+  const distance2 = ([x, y]) => ((x - to[0]) * k) ** 2 + (y - to[1]) ** 2;
+  if (geometry.type.endsWith("Point")) return positions(geometry).reduce((a, b) => (distance2(a) <= distance2(b) ? a : b));
+  let best = null;
+  let bestD = Infinity;
+  for (const path of paths(geometry)) {
+    for (let i = 1; i < path.length; i++) {
+      const [ax, ay] = path[i - 1];
+      const [bx, by] = path[i];
+      const dx = (bx - ax) * k;
+      const dy = by - ay;
+      const length2 = dx * dx + dy * dy;
+      const t = length2 ? Math.min(1, Math.max(0, (((to[0] - ax) * k) * dx + (to[1] - ay) * dy) / length2)) : 0;
+      const p = [ax + (bx - ax) * t, ay + dy * t];
+      if (distance2(p) < bestD) [best, bestD] = [p, distance2(p)];
+    }
+  }
+  return best ?? anchorOf(geometry);
+}
+
+/** The lines of a geometry: a line's vertices, each ring of a polygon, of every part. */
+function paths(geometry) {
+  if (geometry.type === "GeometryCollection") return geometry.geometries.flatMap(paths);
+  const depth = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 }[geometry.type];
+  return depth === 0 ? [geometry.coordinates] : geometry.coordinates.flat(depth - 1);
+}
+
+/**
+ * A curved line from `a` to `b` ([lon, lat]) bowing sideways by `bend` times its length (the
+ * sign picks the side), as a quadratic Bezier in Web Mercator, and its middle point for a label.
+ */
+export function arc(a, b, bend, steps = 24) {
   const toXY = ([lon, lat]) => [lon, Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * (180 / Math.PI)];
   const toLngLat = ([x, y]) => [x, (360 / Math.PI) * Math.atan(Math.exp((y * Math.PI) / 180)) - 90];
   const [ax, ay] = toXY(a);
@@ -52,5 +83,5 @@ export function arc(a, b, bend, t = 0.5, steps = 24) {
     (1 - t) ** 2 * ay + 2 * (1 - t) * t * control[1] + t ** 2 * by,
   ];
   const line = Array.from({ length: steps + 1 }, (_, i) => toLngLat(at(i / steps)));
-  return { line, label: toLngLat(at(t)) };
+  return { line, label: toLngLat(at(0.5)) };
 }

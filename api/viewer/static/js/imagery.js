@@ -1,6 +1,7 @@
 // Imagery under the objects: the rasters the shown state was made from, as XYZ tiles of the
 // API (`/tiles/states/{name}.json` lists them as TileJSON), and an external basemap when the
-// server is configured with one (off by default: the page works offline).
+// server is configured with one (off by default: the page works offline). For a state without
+// rasters the imagery box is unticked and disabled; it comes back as the user left it.
 
 const BEFORE = "objects-fill";
 
@@ -19,7 +20,12 @@ export class Imagery {
         map.setLayoutProperty("basemap", "visibility", e.target.checked ? "visible" : "none");
       });
     }
-    document.getElementById("imagery-toggle").addEventListener("change", () => this.applyVisibility());
+    this.toggle = document.getElementById("imagery-toggle");
+    this.wanted = this.toggle.checked; // the user's choice, kept across states without imagery
+    this.toggle.addEventListener("change", () => {
+      this.wanted = this.toggle.checked;
+      this.applyVisibility();
+    });
   }
 
   /** Replace the imagery with that of `state`; returns the TileJSON documents shown. */
@@ -38,12 +44,16 @@ export class Imagery {
       this.map.addLayer({ id, type: "raster", source: id }, BEFORE);
       this.layers.push(id);
     });
+    const available = rasters.length > 0;
+    this.toggle.disabled = !available;
+    this.toggle.checked = available && this.wanted;
+    this.toggle.parentElement.classList.toggle("unavailable", !available);
+    this.toggle.parentElement.title = available ? "" : `no imagery for ${state}`;
     this.applyVisibility();
     return rasters;
   }
 
   applyVisibility() {
-    const on = document.getElementById("imagery-toggle").checked;
-    for (const id of this.layers) this.map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
+    for (const id of this.layers) this.map.setLayoutProperty(id, "visibility", this.toggle.checked ? "visible" : "none");
   }
 }

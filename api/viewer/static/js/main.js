@@ -8,9 +8,10 @@ import { DiffView } from "./diff.js";
 import { fillSelect, say } from "./dom.js";
 import { bboxOf } from "./geometry.js";
 import { Imagery } from "./imagery.js";
+import { glyphsUrl } from "./labels.js";
 import { Legend } from "./legend.js";
 import { OBJECT_LAYERS, ObjectLayers } from "./objects.js";
-import { scaleAtZoom, scaleLabel, viewDenominator } from "./scale.js";
+import { scaleAtZoom, scaleLabel, viewDenominator, zoomsOf } from "./scale.js";
 import { Selection } from "./selection.js";
 import { TripletQuery } from "./triplets.js";
 
@@ -21,9 +22,11 @@ const STYLE = {
 };
 const AREAS = "query Areas { areas { name } }";
 const STATES = `query States($area: String!) {
-  mapStates(area: $area) { name area asOf source coverage objectCount }
+  mapStates(area: $area) { name area asOf createdAt source coverage objectCount }
 }`;
 const KIND_RANK = { point: 0, line: 1, polygon: 2 };
+const FRAME_PADDING_PX = 80;
+const MAX_FRAME_ZOOM = 18; // closer, a building fills the view and its neighbours are gone
 
 let busy = 0;
 const errors = [];
@@ -56,7 +59,9 @@ class Viewer {
     this.imagery = new Imagery(map, api, config);
     this.diff = new DiffView(map, api, legend, (lngLat) => map.flyTo({ center: lngLat, zoom: Math.max(map.getZoom(), 16) }));
     this.triplets = new TripletQuery(map, api, legend);
-    this.selection = new Selection(map, api, legend, (id) => track(this.select(id, { fly: true })));
+    // Name labels above the highlights, the hovered relation's label above them (it wins).
+    this.objects.addLabels(config.fontstack);
+    this.selection = new Selection(map, api, legend, config.fontstack, (id) => track(this.select(id, { fly: true })));
     this.legend = new Legend(legend, (hidden) => this.objects.setHidden(hidden));
     const mode = document.getElementById("scale-mode");
     for (const s of legend.scales) mode.append(Object.assign(document.createElement("option"), { value: s.denominator, textContent: s.label }));
@@ -134,14 +139,30 @@ class Viewer {
     this.capped = capped;
   }
 
-  async select(id, { fly = false } = {}) {
+  /**
+   * Select the object `id`. `fly`: bring it into view if it is out of it, keeping the zoom;
+   * `frame`: zoom to it (a deep link's `select`).
+   */
+  async select(id, { fly = false, frame = false } = {}) {
     const object = await this.selection.select(id, this.config.pageSize);
-    if (fly) {
-      const [w, s, e, n] = this.selection.bbox();
-      if (!this.map.getBounds().contains([(w + e) / 2, (s + n) / 2])) this.map.fitBounds([[w, s], [e, n]], { padding: 80, maxZoom: this.map.getZoom() });
+    const [w, s, e, n] = this.selection.bbox();
+    if (frame) this.frame([[w, s], [e, n]], object.scale);
+    else if (fly && !this.map.getBounds().contains([(w + e) / 2, (s + n) / 2])) {
+      this.map.fitBounds([[w, s], [e, n]], { padding: FRAME_PADDING_PX, maxZoom: this.map.getZoom() });
     }
     this.remember({ select: id });
     return object;
+  }
+
+  /**
+   * Fit `bounds` in the view with padding, no closer than MAX_FRAME_ZOOM and, when the scale
+   * follows zoom, within the zooms that draw `scale`, so the object framed is the one drawn.
+   */
+  frame(bounds, scale) {
+    const camera = this.map.cameraForBounds(bounds, { padding: FRAME_PADDING_PX, maxZoom: MAX_FRAME_ZOOM });
+    const zooms = !this.manualScale() && this.objects.scales() ? zoomsOf(scale, this.objects.scales()) : null;
+    const zoom = zooms ? Math.min(Math.max(camera.zoom, zooms[0]), zooms[1] - 0.01) : camera.zoom;
+    this.map.jumpTo({ center: camera.center, zoom });
   }
 
   /** The object clicked at `point`: points before lines before polygons, the smallest first. */
@@ -182,6 +203,10 @@ function wire(viewer) {
     if (id) track(viewer.select(id));
     else viewer.selection.clear();
   });
+  map.on("mousemove", (event) => {
+    if (viewer.selection.current) viewer.selection.hoverObject(viewer.pick(event.point));
+  });
+  map.on("mouseout", () => viewer.selection.hover([]));
   map.on("mouseenter", OBJECT_LAYERS, () => { map.getCanvas().style.cursor = "pointer"; });
   map.on("mouseleave", OBJECT_LAYERS, () => { map.getCanvas().style.cursor = ""; });
   document.getElementById("state").addEventListener("change", (e) => track(viewer.setState(e.target.value)));
@@ -214,6 +239,9 @@ function wire(viewer) {
     viewer.diff.clear();
     viewer.objects.dim(false);
   });
+  document.getElementById("alert-severity").addEventListener("change", () => {
+    if (viewer.diff.active) track(viewer.diff.loadAlerts(config));
+  });
   document.getElementById("alerts").addEventListener("click", (e) => {
     const button = e.target.closest("button.acknowledge");
     if (button) track(viewer.diff.acknowledge(button, config).then((a) => say(`alert ${a.decision.decision.toLowerCase()}ed`)));
@@ -225,7 +253,7 @@ async function boot() {
   const [config, legend] = await Promise.all([api.json("map/config.json"), api.json("map/legend.json")]);
   const map = new MapLibreMap({
     container: "map",
-    style: STYLE,
+    style: { ...STYLE, glyphs: glyphsUrl(location.href) },
     center: [0, 0],
     zoom: 1,
     attributionControl: false,
@@ -256,7 +284,7 @@ async function boot() {
   const start = async () => {
     await viewer.loadStates();
     await viewer.setState(params.get("state") ?? viewer.states.at(-1).name);
-    if (params.get("select")) await viewer.select(params.get("select"));
+    if (params.get("select")) await viewer.select(params.get("select"), { frame: true });
   };
   // A server that wants a key for every read shows nothing until one is typed in.
   document.getElementById("api-key").addEventListener("change", () => {

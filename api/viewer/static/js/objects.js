@@ -1,17 +1,16 @@
 // The objects of the shown state as MapLibre layers styled by class: polygons filled with an
-// outline, lines, points. They come as the API's vector tiles (`objects` layer of
-// `/tiles/states/{name}/{z}/{x}/{y}.mvt`, described by its TileJSON), so only what is in view is
-// loaded, at the scale the server's zoom table gives each zoom, or at a scale chosen by hand.
+// outline, lines, points, and their name labels. They come as the API's vector tiles (`objects`
+// layer of `/tiles/states/{name}/{z}/{x}/{y}.mvt`, described by its TileJSON), so only what is
+// in view is loaded, at the scale the server's zoom table gives each zoom, or at a scale chosen
+// by hand.
+
+import { labelLayers } from "./labels.js";
 
 export const SOURCE = "objects";
 const SOURCE_LAYER = "objects";
 const TRUNCATED_LAYER = "truncated";
-export const LAYERS = {
-  polygon: ["objects-fill", "objects-outline"],
-  line: ["objects-line"],
-  point: ["objects-point"],
-};
-export const OBJECT_LAYERS = Object.values(LAYERS).flat();
+export const OBJECT_LAYERS = ["objects-fill", "objects-outline", "objects-line", "objects-point"];
+const DIMMED = { line: "line", circle: "circle", symbol: "text" }; // layer type -> its opacity's prefix
 
 /** A MapLibre `match` expression giving each class its legend colour. */
 export function classColour(legend) {
@@ -24,20 +23,32 @@ export class ObjectLayers {
     this.api = api;
     this.tilejson = null;
     this.hidden = new Set();
+    this.filters = new Map(); // layer id -> its own filter, before hidden classes are taken out
     const colour = classColour(legend);
     const kind = (k) => ["==", ["get", "kind"], k];
-    const layer = (spec) => map.addLayer({ source: SOURCE, "source-layer": SOURCE_LAYER, layout: { visibility: "none" }, ...spec });
     // No tiles until a state is shown (hidden layers load none); `show` points it at the state.
     map.addSource(SOURCE, { type: "vector" });
-    layer({ id: "objects-fill", type: "fill", filter: kind("polygon"),
+    this.addLayer({ id: "objects-fill", type: "fill", filter: kind("polygon"),
       paint: { "fill-color": colour, "fill-opacity": 0.35 } });
-    layer({ id: "objects-outline", type: "line", filter: kind("polygon"),
+    this.addLayer({ id: "objects-outline", type: "line", filter: kind("polygon"),
       paint: { "line-color": colour, "line-width": 1.2 } });
-    layer({ id: "objects-line", type: "line", filter: kind("line"),
-      layout: { visibility: "none", "line-cap": "round", "line-join": "round" },
+    this.addLayer({ id: "objects-line", type: "line", filter: kind("line"),
+      layout: { "line-cap": "round", "line-join": "round" },
       paint: { "line-color": colour, "line-width": ["interpolate", ["linear"], ["zoom"], 10, 1.5, 18, 5] } });
-    layer({ id: "objects-point", type: "circle", filter: kind("point"),
+    this.addLayer({ id: "objects-point", type: "circle", filter: kind("point"),
       paint: { "circle-color": colour, "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
+  }
+
+  /** Name labels in `fontstack`, on top of the layers added so far (a symbol layer higher up
+   * wins the collisions, so layers that must keep their labels come later). */
+  addLabels(fontstack) {
+    for (const spec of labelLayers(fontstack)) this.addLayer(spec);
+  }
+
+  addLayer(spec) {
+    this.filters.set(spec.id, spec.filter);
+    this.map.addLayer({ source: SOURCE, "source-layer": SOURCE_LAYER, ...spec,
+      layout: { ...spec.layout, visibility: "none" } });
   }
 
   /** Draw the tiles of `state`, at the zoom table's scales or, given, at `scale` everywhere. */
@@ -55,7 +66,7 @@ export class ObjectLayers {
     });
     this.map.getSource(SOURCE).setUrl(new URL(path, this.api.root).href);
     await described; // the source has its tile links: now the layers may ask for tiles
-    for (const id of OBJECT_LAYERS) this.map.setLayoutProperty(id, "visibility", "visible");
+    for (const id of this.filters.keys()) this.map.setLayoutProperty(id, "visibility", "visible");
     return this.tilejson;
   }
 
@@ -64,21 +75,19 @@ export class ObjectLayers {
     return this.tilejson?.scales ?? null;
   }
 
-  /** Show only classes not in `hidden` (a set of class ids). */
+  /** Show (and label) only classes not in `hidden` (a set of class ids). */
   setHidden(hidden) {
     this.hidden = hidden;
     const visible = ["!", ["in", ["get", "class"], ["literal", [...hidden]]]];
-    for (const [kind, layers] of Object.entries(LAYERS)) {
-      for (const layer of layers) this.map.setFilter(layer, ["all", ["==", ["get", "kind"], kind], visible]);
-    }
+    for (const [layer, filter] of this.filters) this.map.setFilter(layer, ["all", filter, visible]);
   }
 
-  /** Dim the objects (while a diff is shown) or bring them back. */
+  /** Dim the objects and their labels (while a diff is shown) or bring them back. */
   dim(on) {
     this.map.setPaintProperty("objects-fill", "fill-opacity", on ? 0.08 : 0.35);
-    for (const layer of ["objects-outline", "objects-line", "objects-point"]) {
-      const property = layer === "objects-point" ? "circle-opacity" : "line-opacity";
-      this.map.setPaintProperty(layer, property, on ? 0.25 : 1);
+    for (const layer of this.filters.keys()) {
+      const type = this.map.getLayer(layer).type;
+      if (type !== "fill") this.map.setPaintProperty(layer, `${DIMMED[type]}-opacity`, on ? 0.25 : 1);
     }
   }
 

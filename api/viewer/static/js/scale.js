@@ -23,6 +23,12 @@ export function scaleAtZoom(zoom, table) {
   return (table.find((r) => tileZoom >= r.minzoom && tileZoom <= r.maxzoom) ?? table.at(-1)).scale;
 }
 
+/** The zooms whose tiles show `scale`, [first, end) with end excluded, or null: none does. */
+export function zoomsOf(scale, table) {
+  const row = table.find((r) => r.scale === scale);
+  return row ? [row.minzoom, row.maxzoom + 1] : null;
+}
+
 /** "1:2,000" */
 export function scaleLabel(denominator) {
   return `1:${Math.round(denominator).toLocaleString("en-US")}`;
