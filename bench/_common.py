@@ -12,6 +12,13 @@ a settlement (1:50,000). Relations: buildings ``part_of`` their block, blocks ``
 settlement (cross-scale), buildings ``nearby`` the next two buildings and ``adjacent_to`` the
 road, roads ``connected_to`` the next road east, bridges ``passing_over`` the river and
 ``connected_to`` the road: about three relations per object.
+
+Every figure a benchmark reports is the median of at least ``MIN_RUNS`` runs, kept with its
+minimum and maximum (:class:`Figure`, :func:`repeated`), because one run on a shared machine
+says little; and every result file carries the run's context (machine, load average at start
+and end, the Neo4j memory actually used, git commit, date), attached by :func:`write_result`
+from :func:`run_context`, so no benchmark can leave it out. ``bench/report.py`` renders
+``bench/RESULTS.md`` from these files.
 """
 
 from __future__ import annotations
@@ -21,8 +28,11 @@ import json
 import math
 import os
 import platform
+import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +45,8 @@ from config.connections import PROJECT_ROOT
 from graphdb.repository import Neo4jGraph, open_graph
 from ingest.records import MapObject, Relation
 from stack import down, up
+from stack.neo4j import Neo4jService
+from stack.process import command_line
 from stack.settings import StackSettings
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
@@ -49,6 +61,8 @@ BLOCK_DEG = 0.002
 BUILDINGS_PER_BLOCK = 8
 BLOCKS_PER_SETTLEMENT_SIDE = 10
 ORIGIN = (9.0, 47.0)
+MIN_RUNS = 3
+"""Fewest runs a reported figure is the median of."""
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -164,15 +178,150 @@ def percentile_ms(samples_s: list[float], q: float) -> float:
     return float(np.percentile(np.array(samples_s) * 1000.0, q))
 
 
-def write_result(name: str, result: dict[str, Any]) -> Path:
-    """Print ``result`` and store it as ``bench/results/<name>.json`` with the machine's facts."""
-    result = result | {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "load_average_1m": os.getloadavg()[0],
+@dataclass(frozen=True)
+class Figure:
+    """One reported figure: the median of ``runs`` measurements, with their extremes."""
+
+    median: float
+    min: float
+    max: float
+    runs: int
+
+    @classmethod
+    def of(cls, samples: Sequence[float]) -> Figure:
+        """The figure of ``samples`` (one per run; at least ``MIN_RUNS``)."""
+        if len(samples) < MIN_RUNS:
+            raise ValueError(f"a figure needs >= {MIN_RUNS} runs, got {len(samples)}")
+        return cls(statistics.median(samples), min(samples), max(samples), len(samples))
+
+    def fields(self, key: str, digits: int = 4) -> dict[str, float]:
+        """``key`` (the median: the meaning the key had when runs were single), ``key_min``
+        and ``key_max``, rounded to ``digits``."""
+        return {
+            key: round(self.median, digits),
+            f"{key}_min": round(self.min, digits),
+            f"{key}_max": round(self.max, digits),
+        }
+
+
+def repeated(runs: int, measure: Callable[[], Mapping[str, float]]) -> dict[str, Figure]:
+    """Call ``measure`` ``runs`` times; each figure it returns, over the runs.
+
+    ``measure`` is one whole run (a sweep of queries, a batch of jobs) returning its named
+    figures; every run must name the same ones.
+    """
+    if runs < MIN_RUNS:
+        raise ValueError(f"a figure needs >= {MIN_RUNS} runs, asked for {runs}")
+    samples = [dict(measure()) for _ in range(runs)]
+    return {key: Figure.of([sample[key] for sample in samples]) for key in samples[0]}
+
+
+def timed(runs: int, call: Callable[[], object]) -> Figure:
+    """Wall seconds of ``call`` over ``runs`` calls."""
+
+    def seconds() -> dict[str, float]:
+        started = time.perf_counter()
+        call()
+        return {"seconds": time.perf_counter() - started}
+
+    return repeated(runs, seconds)["seconds"]
+
+
+def flat(figures: Mapping[str, Figure], digits: int = 4) -> dict[str, float]:
+    """Every figure's :meth:`Figure.fields`, for a result's top level."""
+    return {
+        name: value for key, f in figures.items() for name, value in f.fields(key, digits).items()
+    }
+
+
+@dataclass(frozen=True)
+class Started:
+    """When a benchmark began and the machine's load then: :func:`begin` at the top of
+    ``main``, handed to :func:`write_result`."""
+
+    at: str
+    load_average_1m: float
+
+
+def begin() -> Started:
+    """The start of a benchmark run."""
+    return Started(at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), load_average_1m=os.getloadavg()[0])
+
+
+def run_context(started: Started, stack: StackSettings | None) -> dict[str, Any]:
+    """What a reader needs to judge a result: the machine, its load at the start and the end,
+    the Neo4j memory the run used (``stack``: the settings of the stack it ran against, None
+    when it used no Neo4j), the code's commit and the dates."""
+    return {
+        "machine": _machine(),
+        "load_average_1m": {
+            "start": round(started.load_average_1m, 2),
+            "end": round(os.getloadavg()[0], 2),
+        },
+        "neo4j": None if stack is None else _neo4j_memory(stack),
+        "git_commit": _git_commit(),
+        "started_at": started.at,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+
+
+def _machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+              if line.startswith("model name")]  # fmt: skip
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").split()
+    torch = sys.modules.get("torch")  # its version only where the benchmark imported it
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": models[0] if models else platform.processor(),
+        "memory_gib": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 2**20, 1),
+        "python": platform.python_version(),
+        "torch": getattr(torch, "__version__", None),
+    }
+
+
+def _neo4j_memory(stack: StackSettings) -> dict[str, str]:
+    """Heap and page cache of the stack's running Neo4j, read from its command line; the
+    settings' values when it is not running (stopped by ``--stop``): a Neo4j that was already
+    up keeps the sizes it was started with, whatever the settings say now."""
+    pid = Neo4jService(stack).running_pid()
+    args = command_line(pid) if pid is not None else []
+    heap = [a.removeprefix("-Xmx") for a in args if a.startswith("-Xmx")]
+    cache = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--page-cache"]
+    if heap and cache:
+        return {"heap": heap[0], "page_cache": cache[0], "from": "running process"}
+    return {"heap": stack.neo4j_heap, "page_cache": stack.neo4j_page_cache, "from": "settings"}
+
+
+def _git_commit() -> str | None:
+    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    return done.stdout.strip() or None
+
+
+def write_result(
+    name: str,
+    result: dict[str, Any],
+    *,
+    started: Started,
+    stack: StackSettings | None,
+    path: Path | None = None,
+) -> Path:
+    """Print ``result`` with its run context and store it as ``bench/results/<name>.json``
+    (or ``path``). ``started`` and ``stack`` are required, so every result says how it ran.
+
+    The top-level ``machine``, ``load_average_1m`` (at the end) and ``finished_at`` of the
+    results before the context block keep their place for the readers of those files.
+    """
+    context = run_context(started, stack)
+    result = result | {
+        "context": context,
+        "machine": context["machine"],
+        "load_average_1m": context["load_average_1m"]["end"],
+        "finished_at": context["finished_at"],
+    }
+    path = path or RESULTS / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     return path

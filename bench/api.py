@@ -7,7 +7,9 @@ The API runs as its own uvicorn process on loopback, so client and server do not
 Two queries, each timed through HTTP and directly through ``graphdb`` (the Cypher the resolvers
 run, in this process): bridges ``PASSING_OVER`` rivers in a random bbox holding ~800 triplets,
 and a settlement's ``consistsOf(depth: 2)`` (~900 objects). ``p50_ratio_to_cypher`` is the
-HTTP p50 over the direct p50 (what GraphQL, JSON and HTTP add), on places asked once each.
+HTTP p50 over the direct p50 (what GraphQL, JSON and HTTP add), on places asked once each;
+these latencies are the median of ``--runs`` sweeps (each on places of its own), with min and
+max.
 
 Three closed-loop runs of both queries alternating, from ``clients`` clients, each bounded by a
 number of requests and a time cap, counting errors (non-200 answers, GraphQL errors, transport
@@ -19,6 +21,8 @@ failures):
   (each popular place asked once, untimed, before the run);
 - ``cypher_*``: the cold mix through ``graphdb`` directly, without the API: the ceiling the
   graph itself sets on this machine.
+
+The closed-loop runs are one each: each is thousands of requests over up to a minute.
 """
 
 from __future__ import annotations
@@ -39,11 +43,15 @@ import numpy as np
 
 from bench._common import (
     BLOCK_DEG,
+    MIN_RUNS,
     ORIGIN,
+    begin,
     bench_graph,
     bench_settings,
+    flat,
     parser,
     percentile_ms,
+    repeated,
     write_result,
 )
 from bench.graph_query import ensure_state
@@ -173,16 +181,19 @@ def popular(rng: np.random.Generator, count: int, size: int) -> np.ndarray:
 
 
 def main() -> None:
-    args = parser(__doc__.splitlines()[0]).parse_args()
+    begun = begin()
+    cli = parser(__doc__.splitlines()[0])
+    cli.add_argument("--runs", type=int, default=MIN_RUNS, help="latency sweeps")
+    args = cli.parse_args()
     samples, warmup = (60, 10) if args.quick else (200, 20)
     clients, requests, cap_s = (8, 160, 60.0) if args.quick else (50, 5_000, 60.0)
-    bench_settings()
+    settings = bench_settings()
     rng = np.random.default_rng(11)
     with bench_graph(stop=args.stop) as graph:
         state, side, bridges = ensure_state(graph, 100_000 if args.quick else 1_000_000)
         name, span = state.name, side * BLOCK_DEG
         window = min(span, span * math.sqrt(800 / bridges))
-        timed_calls = warmup + samples
+        timed_calls = (warmup + samples) * args.runs
         corners = rng.uniform(0, span - window, size=(timed_calls + requests, 2)) + ORIGIN
         settlements = [o.id for o in graph.objects(name, classes=["settlement"], limit=1000).items]
         favourites = popular(rng, requests, POPULAR)
@@ -241,11 +252,20 @@ def main() -> None:
             return query(cold(n))
 
         with served_api() as http:
-            results = measure(
-                samples, warmup,
-                (direct_triplets, lambda i: http_triplets_with(http, i)),
-                (direct_hierarchy, lambda i: http_hierarchy_with(http, i)),
-            )  # fmt: skip
+            sweeps = itertools.count()
+
+            def sweep() -> dict[str, float]:
+                """One sweep of both queries on places no earlier sweep asked for."""
+                first = next(sweeps) * (warmup + samples)
+                return measure(
+                    samples, warmup,
+                    (lambda i: direct_triplets(first + i),
+                     lambda i: http_triplets_with(http, first + i)),
+                    (lambda i: direct_hierarchy(first + i),
+                     lambda i: http_hierarchy_with(http, first + i)),
+                )  # fmt: skip
+
+            results = repeated(args.runs, sweep)
             cold_run = closed_loop("cold", clients, requests, cap_s, client, mixed(cold))
             for place in range(POPULAR):
                 http_triplets_with(http, place)
@@ -259,12 +279,15 @@ def main() -> None:
             "graph": f"bench.graph_query's cached state {name} ({state.object_count} objects)",
             "window_deg": round(window, 4),
             "clients": clients,
-            **results,
+            **flat(results, digits=2),
+            "runs": args.runs,
             **warm_run,
             **cold_run,
             **ceiling,
             "baseline_load_requests_per_s": BEFORE_REQUESTS_PER_S,
         },
+        started=begun,
+        stack=settings,
     )
 
 
@@ -273,9 +296,9 @@ def measure(
     warmup: int,
     triplets: tuple[Callable[[int], int], Callable[[int], int]],
     hierarchy: tuple[Callable[[int], int], Callable[[int], int]],
-) -> dict[str, Any]:
+) -> dict[str, float]:
     """Latency of each query directly and through HTTP, on the same arguments."""
-    out: dict[str, Any] = {}
+    out: dict[str, float] = {}
     for label, (direct, http) in (("triplets", triplets), ("hierarchy", hierarchy)):
         direct_s, direct_n = timed(samples, warmup, direct)
         http_s, http_n = timed(samples, warmup, http)

@@ -35,7 +35,8 @@ JSON: ``iou``, ``precision``, ``recall``, ``ratio_to_baseline`` (pooled, model);
 (model and baseline pixel counts and scores); ``clips`` (per clip: ``gsd_m``, ``scale``,
 ``pixels``, ``truth_buildings``, ``predicted_buildings``, ``iou``, ``precision``, ``recall``,
 ``baseline`` with the same scores, ``seconds``; or ``skipped`` with the reason); ``model`` and
-``baseline`` (kind, path, sha256); ``wall_seconds``; ``write_result`` adds the machine and time.
+``baseline`` (kind, path, sha256); ``wall_seconds``; ``write_result`` adds the run context.
+One run, not the median of ``bench._common.MIN_RUNS``: the scores are deterministic.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from rasterio.windows import Window
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from bench._common import write_result
+from bench._common import begin, write_result
 from config.connections import PROJECT_ROOT
 from graphdb.geometry import WGS84
 from graphdb.validate import check_objects
@@ -388,6 +389,7 @@ def _print_table(results: Sequence[ClipResult], model: Overlap, baseline: Overla
 
 
 def main() -> None:
+    begun = begin()
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument(
         "--model", type=Path, help="checkpoint to measure (default: the shipped default model)"
@@ -442,6 +444,8 @@ def main() -> None:
             "torch_threads": torch.get_num_threads(),
             "neo4j_write": "excluded",
         },
+        started=begun,
+        stack=None,
     )
 
 

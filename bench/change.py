@@ -29,6 +29,9 @@ the same scene's image as the new one: nothing changed between them) through the
 Baseline in the same run: the first release's diff, recomputed from the graph for the same
 states (``ChangeDetector.diff(naive=True)``): every class of both states, whatever they observe,
 instance by instance, with no split, merge, wobble or minimum-unit settling.
+
+One run, not the median of ``bench._common.MIN_RUNS``: the scores are deterministic (the same
+images, model and rules give the same alerts), so repeating measures nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from rasterio.features import rasterize
 from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
 
-from bench._common import bench_graph, parser, write_result
+from bench._common import begin, bench_graph, bench_settings, parser, write_result
 from config.connections import PROJECT_ROOT
 from graphdb.diff.changes import Alert
 from graphdb.repository import Neo4jGraph
@@ -196,6 +199,7 @@ def baseline_alerts(graph: Neo4jGraph, old: str, new: str) -> list[Alert]:
 
 
 def main() -> None:
+    begun = begin()
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--pairs", type=Path, default=PAIRS)
     args = arguments.parse_args()
@@ -241,7 +245,7 @@ def main() -> None:
     f1 = result["f1"]
     print(f"building change F1 {f1}, baseline {result['baseline']['f1']}; Atlanta alerts "
           f"{atlanta} (baseline {atlanta_baseline})")  # fmt: skip
-    write_result("change", result)
+    write_result("change", result, started=begun, stack=bench_settings())
 
 
 if __name__ == "__main__":

@@ -24,6 +24,9 @@ The finish step's assembly then runs twice, each in a fresh process whose peak R
 (a digest of every object and relation). ``bytes_per_pixel`` = the streamed run's peak over the
 mosaic's pixels: the figure ``intake.limits`` turns into the largest raster admitted. The
 peak after each assembly stage (``stage_peak_mib``) shows where memory goes.
+
+One run, not the median of ``bench._common.MIN_RUNS``: the peaks are those of the same
+allocations each time (a few MiB apart), and a run takes minutes of the whole machine.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ import rasterio
 import shapely
 from affine import Affine
 
-from bench._common import bench_settings, parser, write_result
+from bench._common import begin, bench_settings, parser, write_result
 from graphdb.job_tiles import TileResult
 from graphdb.jobs import Job, JobKind, JobSpec, JobStore
 from graphdb.repository import open_graph
@@ -268,6 +271,7 @@ def main() -> None:
     cli.add_argument("--measure", choices=["streamed", "baseline"], help=argparse.SUPPRESS)
     cli.add_argument("--job", help=argparse.SUPPRESS)
     args = cli.parse_args()
+    begun = begin()
     if args.measure:
         print(json.dumps(measure(args.measure, args.job)))
         return
@@ -310,6 +314,8 @@ def main() -> None:
             "ratio": round(streamed["peak_rss_mib"] / baseline["peak_rss_mib"], 3),
             "bytes_per_pixel": round(streamed["peak_rss_mib"] * 2**20 / pixels, 2),
         },
+        started=begun,
+        stack=settings,
     )
 
 

@@ -19,7 +19,16 @@ import numpy as np
 from shapely import affinity
 from shapely.geometry import box
 
-from bench._common import bench_graph, parser, town, write_result
+from bench._common import (
+    MIN_RUNS,
+    Figure,
+    begin,
+    bench_graph,
+    bench_settings,
+    parser,
+    town,
+    write_result,
+)
 from graphdb.models import StateStatus
 from graphdb.repository import Neo4jGraph
 from ingest.records import MapObject, Relation
@@ -102,11 +111,12 @@ def ensure_pair(graph: Neo4jGraph, n: int) -> dict[str, int]:
 
 
 def measure(graph: Neo4jGraph, n: int) -> dict[str, object]:
-    """Diff seconds (best of three), export-both baseline seconds, and whether counts match."""
+    """Diff seconds (median of ``MIN_RUNS``, with min and max), export-both baseline seconds,
+    and whether counts match."""
     expected = ensure_pair(graph, n)
     old, new = f"bench-diff-{n}-old", f"bench-diff-{n}-new"
     runs = []
-    for _ in range(3):
+    for _ in range(MIN_RUNS):
         started = time.perf_counter()
         diff = graph.diff(old, new, scale=SCALE)
         runs.append(time.perf_counter() - started)
@@ -116,17 +126,19 @@ def measure(graph: Neo4jGraph, n: int) -> dict[str, object]:
     )
     load_s = time.perf_counter() - started
     counts = diff.counts()
+    seconds = Figure.of(runs)
     return {
         "objects_at_scale": loaded,
-        "seconds": round(min(runs), 3),
+        **seconds.fields("seconds", digits=3),
         "load_seconds": round(load_s, 3),
-        "ratio_to_load": round(min(runs) / load_s, 3),
+        "ratio_to_load": round(seconds.median / load_s, 3),
         "counts": counts,
         "counts_ok": all(counts[k] == v for k, v in expected.items()),
     }
 
 
 def main() -> None:
+    begun = begin()
     args = parser(__doc__.splitlines()[0]).parse_args()
     small, large = (2_000, 20_000) if args.quick else (10_000, 100_000)
     with bench_graph(stop=args.stop, batch_size=10_000) as graph:
@@ -145,7 +157,10 @@ def main() -> None:
             "growth_10k_to_100k" if not args.quick else "growth_2k_to_20k": round(growth, 2),
             "growth_if_linear": 10.0,
             "growth_if_n_log_n": round(10 * math.log(large) / math.log(small), 2),
+            "runs": MIN_RUNS,
         },
+        started=begun,
+        stack=bench_settings(),
     )
 
 

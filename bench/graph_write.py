@@ -7,19 +7,37 @@ same schema (so index upkeep costs both the same): the baseline CREATEs nodes an
 writer validates, derives the rows and MERGEs them under the state-status guard.
 ``ratio_to_create`` is baseline time / writer time (1.0 = as fast as CREATE; target >= 0.8);
 ``ratio_db_only`` leaves the writer's validation and row building out.
+
+Each of ``--runs`` rounds writes both sides (alternating which goes first, so JIT warm-up and
+caches favour neither), rewrites the writer's batches and commits; every figure, the ratios
+included (taken within a round), is the median over the rounds with its min and max.
+``create_seconds`` and ``writer_seconds`` list the rounds.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import date
 from typing import LiteralString, cast
 
 from shapely.geometry import box
 
-from bench._common import bench_graph, parser, town, write_result
+from bench._common import (
+    MIN_RUNS,
+    Town,
+    begin,
+    bench_graph,
+    bench_settings,
+    flat,
+    parser,
+    repeated,
+    town,
+    write_result,
+)
 from graphdb import queries
 from graphdb.client import GraphClient
+from graphdb.models import MapState
 from graphdb.repository import Neo4jGraph
 from graphdb.rows import Row, object_rows, relation_rows
 from graphdb.validate import canonical_relations, check_objects
@@ -77,42 +95,65 @@ def _run_batches(
         client.write(lambda tx, p=params: tx.run(query, p).consume())  # type: ignore[misc]
 
 
+def write_round(
+    graph: Neo4jGraph, data: Town, round_no: int, batch: int
+) -> tuple[dict[str, float], MapState]:
+    """Both sides once (CREATE first in even rounds), then the writer's rewrite and commit:
+    the round's figures and the committed state."""
+    coverage = box(*data.bounds)
+    figures: dict[str, float] = {}
+    committed: MapState | None = None
+    for side in ("create", "writer") if round_no % 2 == 0 else ("writer", "create"):
+        name = f"bench-write-{side}"
+        _drop(graph, name)
+        state = graph.begin_state(
+            name, area=AREA, as_of=date(2000 + round_no, 1, 1), coverage=coverage
+        )
+        if side == "create":
+            seconds, prepared = baseline(
+                graph.client, state.id, data.objects, data.relations, batch
+            )
+            figures |= {"create_seconds": seconds, "writer_prepare_seconds": prepared}
+        else:
+            started = time.perf_counter()
+            graph.write(name, data.objects, data.relations)
+            figures["writer_seconds"] = time.perf_counter() - started
+            started = time.perf_counter()
+            graph.write(name, data.objects, data.relations)
+            figures["rewrite_same_batches_seconds"] = time.perf_counter() - started
+            started = time.perf_counter()
+            committed = graph.commit(name)
+            figures["commit_seconds"] = time.perf_counter() - started
+        _drop(graph, name)
+    assert committed is not None
+    return figures | {
+        "ratio_to_create": figures["create_seconds"] / figures["writer_seconds"],
+        "ratio_db_only": figures["create_seconds"]
+        / max(figures["writer_seconds"] - figures["writer_prepare_seconds"], 1e-9),
+    }, committed
+
+
 def main() -> None:
-    args = parser(__doc__.splitlines()[0]).parse_args()
+    begun = begin()
+    cli = parser(__doc__.splitlines()[0])
+    cli.add_argument("--runs", type=int, default=MIN_RUNS, help="rounds of both sides")
+    args = cli.parse_args()
     n = 10_000 if args.quick else 100_000
-    rounds, batch = 2, 10_000
+    batch = 10_000
     data = town(n)
     elements = len(data.objects) + len(data.relations)
-    coverage = box(*data.bounds)
-    create_s, writer_s, prep_s = [], [], []
-    with bench_graph(stop=args.stop, batch_size=batch) as graph:
-        # Alternate which side goes first, so JIT warm-up and caches favour neither.
-        for round_no in range(rounds):
-            for side in ("create", "writer") if round_no % 2 == 0 else ("writer", "create"):
-                name = f"bench-write-{side}"
-                _drop(graph, name)
-                state = graph.begin_state(
-                    name, area=AREA, as_of=date(2000 + round_no, 1, 1), coverage=coverage
-                )
-                if side == "create":
-                    seconds, prepared = baseline(
-                        graph.client, state.id, data.objects, data.relations, batch
-                    )
-                    create_s.append(seconds)
-                    prep_s.append(prepared)
-                else:
-                    started = time.perf_counter()
-                    graph.write(name, data.objects, data.relations)
-                    writer_s.append(time.perf_counter() - started)
-                    started = time.perf_counter()
-                    graph.write(name, data.objects, data.relations)
-                    rewrite_s = time.perf_counter() - started
-                    started = time.perf_counter()
-                    committed = graph.commit(name)
-                    commit_s = time.perf_counter() - started
-                _drop(graph, name)
+    rounds = itertools.count()
+    samples: list[dict[str, float]] = []
+    committed: list[MapState] = []
 
-    best_create, best_writer = min(create_s), min(writer_s)
+    def measured_round() -> dict[str, float]:
+        figures, state = write_round(graph, data, next(rounds), batch)
+        samples.append(figures)
+        committed.append(state)
+        return figures
+
+    with bench_graph(stop=args.stop, batch_size=batch) as graph:
+        figures = repeated(args.runs, measured_round)
     write_result(
         "graph_write",
         {
@@ -120,20 +161,18 @@ def main() -> None:
             "objects": len(data.objects),
             "relations": len(data.relations),
             "batch_size": batch,
-            "rounds": rounds,
-            "create_seconds": [round(v, 3) for v in create_s],
-            "writer_seconds": [round(v, 3) for v in writer_s],
-            "writer_prepare_seconds": round(min(prep_s), 3),
-            "rewrite_same_batches_seconds": round(rewrite_s, 3),
-            "commit_seconds": round(commit_s, 3),
-            "committed_objects": committed.object_count,
-            "committed_relations": committed.relation_count,
-            "create_elements_per_s": round(elements / best_create),
-            "writer_elements_per_s": round(elements / best_writer),
-            "ratio_to_create": round(best_create / best_writer, 3),
-            "ratio_db_only": round(best_create / max(best_writer - min(prep_s), 1e-9), 3),
+            "rounds": args.runs,
+            **flat(figures, digits=3),
+            "create_seconds": [round(s["create_seconds"], 3) for s in samples],
+            "writer_seconds": [round(s["writer_seconds"], 3) for s in samples],
+            "committed_objects": committed[-1].object_count,
+            "committed_relations": committed[-1].relation_count,
+            "create_elements_per_s": round(elements / figures["create_seconds"].median),
+            "writer_elements_per_s": round(elements / figures["writer_seconds"].median),
             "target_ratio_to_create": 0.8,
         },
+        started=begun,
+        stack=bench_settings(),
     )
 
 

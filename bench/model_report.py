@@ -11,16 +11,17 @@ ceiling, overall and per scale) with the rules alone and the head alone, measure
 run: the rules are the baseline the learned head is compared with. The ground truth of the
 Dubai set is the rules' own reading of the labelled regions, so on given regions (PredCls) the
 rules reproduce it up to the tracing of the masks; the head's PredCls is what it learned.
+One run, not the median of ``bench._common.MIN_RUNS``: the scores are deterministic.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any, cast
 
+from bench._common import begin, write_result
 from config.connections import PROJECT_ROOT
 from model.datasets.predictors import RELATION_SOURCES, RelationSource, load_predictor
 from model.datasets.scoring import evaluate_dataset
@@ -51,6 +52,7 @@ def merged(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> None:
+    begun = begin()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument("--data", type=Path, default=DATASET)
@@ -85,9 +87,7 @@ def main() -> None:
         if product[task] and baseline[task] and baseline[task]["R@50"]:
             ratio = product[task]["R@50"] / baseline[task]["R@50"]
             print(f"{task} R@50, rules re-scored by the head over the rules alone: {ratio:.2f}x")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_result("model", report, started=begun, stack=None, path=args.out)
 
 
 if __name__ == "__main__":

@@ -17,15 +17,16 @@ count; the engine is single-threaded):
 The 1:2,000 objects come from the real extract; 100,000 are made by copying the whole set side
 by side (each copy shifted east by the extract's width plus 2 km, keys suffixed ``#k``), so the
 density stays real. ``--quick`` times the naive ``dwithin`` test on 400 sampled rows and scales
-it to the whole triangle of pairs. Writes ``bench/results/relations.json``.
+it to the whole triangle of pairs. Each timing and ratio (``FIGURES``) is the median of
+``--runs`` runs (ratios taken within a run), with ``_min`` and ``_max``. Writes
+``bench/results/relations.json``.
 
-    .venv/bin/python bench/relations.py [--quick] [--pbf PATH]
+    .venv/bin/python -m bench.relations [--quick] [--runs 3] [--pbf PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -37,6 +38,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from bench._common import MIN_RUNS, begin, flat, repeated, write_result
 from ingest.geo import metric_epsg
 from ingest.ontology import get_scale
 from ingest.records import MapObject
@@ -47,11 +49,16 @@ from ingest.vector.readers import open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PBF = ROOT.parent / "shared" / "data" / "osm" / "liechtenstein.osm.pbf"
-RESULTS = ROOT / "bench" / "results" / "relations.json"
 SCALE = 2000
 SIZES = (10_000, 100_000)
 NAIVE_SAMPLE_ROWS = 400
 NAIVE_BLOCK = 100
+FIGURES = (
+    "candidates_seconds_10k", "sjoin_seconds_10k", "naive_seconds_10k",
+    "speedup_vs_naive_10k", "naive_distance_seconds_10k", "speedup_vs_naive_distance_10k",
+    "ratio_to_sjoin", "seconds_10k", "seconds_100k", "growth_10k_to_100k",
+)  # fmt: skip
+"""The measured keys of :func:`run`'s result; the rest are counts and labels."""
 
 T = TypeVar("T")
 
@@ -187,14 +194,25 @@ def run(pbf: Path, quick: bool) -> dict[str, object]:
 
 
 def main() -> None:
+    begun = begin()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="time the naive test on a sample")
     parser.add_argument("--pbf", type=Path, default=DEFAULT_PBF, help="OSM extract to use")
+    parser.add_argument("--runs", type=int, default=MIN_RUNS, help="runs per figure")
     args = parser.parse_args()
-    results = run(args.pbf, args.quick)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    runs: list[dict[str, object]] = []
+
+    def measured() -> dict[str, float]:
+        runs.append(run(args.pbf, args.quick))
+        return {key: float(runs[-1][key]) for key in FIGURES}  # type: ignore[arg-type]
+
+    figures = repeated(args.runs, measured)
+    write_result(
+        "relations",
+        {**runs[-1], **flat(figures), "runs": args.runs},
+        started=begun,
+        stack=None,
+    )
 
 
 if __name__ == "__main__":
