@@ -138,9 +138,11 @@ class GraphRepository(Protocol):
         after: str | None = None,
         before: str | None = None,
         limit: int = 500,
+        with_geometry: bool = True,
     ) -> Page[GraphObject]:
         """A page of objects by class, scale, bbox and geometry kind (keyset on id, forwards
-        after ``after`` or backwards before ``before``)."""
+        after ``after`` or backwards before ``before``); without their geometry when
+        ``with_geometry`` is False (the API's look-ahead)."""
         ...
 
     def count_objects(
@@ -175,8 +177,11 @@ class GraphRepository(Protocol):
         bbox: BBox | None = None,
         after: str | None = None,
         limit: int = 500,
+        subject_geometry: bool = True,
+        object_geometry: bool = True,
     ) -> Page[Triplet]:
-        """Triplets in the asked reading; inverse predicate names read edges backwards."""
+        """Triplets in the asked reading; inverse predicate names read edges backwards. Each
+        side comes with its geometry only when asked."""
         ...
 
     def count_triplets(
